@@ -1,0 +1,1 @@
+//! Renderers: each reads the same [`Report`] and only renders.

@@ -1,0 +1,23 @@
+//! What a revision looks like: a git tree read straight from the object database, the work
+//! tree, or a plain file or folder. Nothing here writes to the repository or the work tree.
+
+use crate::error::Result;
+
+/// One side of a comparison: a set of files addressed by `/`-separated paths relative to its root.
+pub trait Tree: Send + Sync {
+    /// How reports name this side: `main (3f2a1c9)`, `work tree`, or the folder's path.
+    fn label(&self) -> String;
+    /// Full commit id when the side is a git revision.
+    fn commit(&self) -> Option<String> {
+        None
+    }
+    /// Every file path in the tree, sorted.
+    fn list(&self) -> Result<Vec<String>>;
+    /// A file's bytes, or `None` when the path is absent.
+    fn read(&self, path: &str) -> Result<Option<Vec<u8>>>;
+    /// A content id (the git blob id where there is one) so unchanged files can be recognised
+    /// without reading them twice. `None` when the tree cannot tell cheaply.
+    fn content_id(&self, _path: &str) -> Option<String> {
+        None
+    }
+}
