@@ -14,4 +14,5 @@ pub mod formats;
 pub mod policy;
 pub mod report;
 pub mod rules;
+pub mod run;
 pub mod source;

@@ -73,6 +73,7 @@ struct RuleFile {
 
 /// The catalogue files, embedded at compile time.
 const SOURCES: &[(&str, &str)] = &[
+    ("rules/core.toml", include_str!("../rules/core.toml")),
     ("rules/openapi.toml", include_str!("../rules/openapi.toml")),
     ("rules/jsonschema.toml", include_str!("../rules/jsonschema.toml")),
 ];

@@ -1,1 +1,114 @@
-//! Renderers: each reads the same [`Report`] and only renders.
+//! The report every renderer reads, and the renderers: one file per output format. Renderers
+//! only render; what goes into the report is decided by the pipeline and the policy.
+
+pub mod human;
+pub mod json;
+
+use crate::change::Loc;
+use crate::formats::Kind;
+use crate::policy::{AllowedBy, Bump};
+use crate::rules::Class;
+use serde::Serialize;
+
+/// The JSON report's shape is a public contract: `schemas/report.schema.json`. Change it only
+/// additively.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub version: u32,
+    pub verdict: Verdict,
+    pub base: Revision,
+    pub head: Revision,
+    pub contracts: Vec<ContractReport>,
+    /// Contracts that could not be loaded. Any error makes the run exit with code 2, but the
+    /// other contracts are still reported.
+    pub errors: Vec<ErrorReport>,
+    pub summary: Summary,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    Pass,
+    Fail,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Revision {
+    /// How the user named this side: a revision, `work tree`, or a path.
+    pub rev: String,
+    pub commit: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ContractReport {
+    pub kind: Kind,
+    pub base: Option<ContractSide>,
+    pub head: Option<ContractSide>,
+    /// The version bump between base and head; `null` when a side has no readable version.
+    pub bump: Option<Bump>,
+    pub changes: Vec<ReportedChange>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ContractSide {
+    pub path: String,
+    pub version: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportedChange {
+    pub rule: String,
+    pub class: Class,
+    pub message: String,
+    pub locus: String,
+    pub base: Option<Loc>,
+    pub head: Option<Loc>,
+    pub allowed_by: Option<AllowedBy>,
+    pub blocking: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ErrorReport {
+    pub file: Option<String>,
+    pub line: Option<u32>,
+    pub column: Option<u32>,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Summary {
+    pub breaking: usize,
+    pub risky: usize,
+    pub additive: usize,
+    pub deprecation: usize,
+    pub info: usize,
+    pub blocking: usize,
+}
+
+impl Summary {
+    pub fn count(&mut self, change: &ReportedChange) {
+        *match change.class {
+            Class::Breaking => &mut self.breaking,
+            Class::Risky => &mut self.risky,
+            Class::Additive => &mut self.additive,
+            Class::Deprecation => &mut self.deprecation,
+            Class::Info => &mut self.info,
+        } += 1;
+        self.blocking += usize::from(change.blocking);
+    }
+}
+
+/// The source texts of both revisions, so renderers can show the changed lines.
+#[derive(Default)]
+pub struct Sources {
+    pub base: std::collections::BTreeMap<String, String>,
+    pub head: std::collections::BTreeMap<String, String>,
+}
+
+/// Output formats. Only the implemented ones are offered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+}

@@ -1,6 +1,14 @@
 //! What a revision looks like: a git tree read straight from the object database, the work
 //! tree, or a plain file or folder. Nothing here writes to the repository or the work tree.
 
+pub mod fs;
+pub mod git;
+pub mod range;
+
+pub use fs::{FsTree, WorkTree};
+pub use git::GitTree;
+pub use range::{open, Sides};
+
 use crate::error::Result;
 
 /// One side of a comparison: a set of files addressed by `/`-separated paths relative to its root.
@@ -18,6 +26,11 @@ pub trait Tree: Send + Sync {
     /// A content id (the git blob id where there is one) so unchanged files can be recognised
     /// without reading them twice. `None` when the tree cannot tell cheaply.
     fn content_id(&self, _path: &str) -> Option<String> {
+        None
+    }
+    /// In single-file mode (`contractdiff diff a.yaml b.yaml`), the file the user named: it is
+    /// the only contract of this side, whatever else its folder holds.
+    fn entry(&self) -> Option<&str> {
         None
     }
 }

@@ -4,12 +4,28 @@
 //!
 //! The caller gives the use site's [`Direction`]; the core emits one [`Change`] per finding with
 //! rule id `{prefix}.{request|response}.{aspect}` (`openapi.response.property-removed`).
+//!
+//! One module per concern: `types` (type sets and nullability), `enums` (enum, const,
+//! x-extensible-enum), `bounds` (numeric, length, size bounds), `objects` (properties, required,
+//! additionalProperties, items), `compose` (oneOf/anyOf/allOf/not, discriminator), `keywords`
+//! (pattern, format, default and the 3.1 keywords). `walk` holds the recursion itself.
+
+mod bounds;
+mod compose;
+mod enums;
+mod keywords;
+mod objects;
+mod types;
+mod walk;
+
+#[cfg(test)]
+mod tests;
 
 use crate::change::Change;
 use crate::doc::{Document, Node, Workspace};
 
 /// Who reads the data the schema describes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Direction {
     /// The contract's owner reads it (request bodies, parameters, request headers; AsyncAPI
     /// messages it receives): the new schema must accept everything the old one accepted.
@@ -24,6 +40,14 @@ impl Direction {
         match self {
             Direction::Request => "request",
             Direction::Response => "response",
+        }
+    }
+
+    /// The other direction: a `not` subschema is read the opposite way round.
+    pub fn flipped(self) -> Direction {
+        match self {
+            Direction::Request => Direction::Response,
+            Direction::Response => Direction::Request,
         }
     }
 }
@@ -41,6 +65,7 @@ pub struct Side<'a> {
 /// `locus` names the use site (`POST /pets request application/json`); findings below it append a
 /// JSON path (`$.owner.name`, `$.tags[]`). `prefix` is the format's rule-id prefix (`openapi`).
 pub fn diff(base: Side<'_>, head: Side<'_>, dir: Direction, prefix: &str, locus: &str, out: &mut Vec<Change>) {
-    let _ = (base, head, dir, prefix, locus, out);
-    todo!()
+    let mut walker = walk::Walker::new(dir, prefix, locus);
+    walker.compare(base, head, "$");
+    out.append(&mut walker.out);
 }

@@ -1,0 +1,1 @@
+//! Unit tests: small OpenAPI-free schema pairs through a real `Workspace`.

@@ -1,0 +1,260 @@
+//! The pipeline: sides → discover and pair → load → diff → policy → [`Report`].
+//! The CLI only parses arguments and renders what this returns.
+
+use crate::change::{Change, Removal};
+use crate::config::Config;
+use crate::discover::{self, Pair};
+use crate::doc::{Document, RefPolicy, Workspace};
+use crate::error::{Error, Result};
+use crate::formats::{openapi, Kind};
+use crate::policy::{Bump, Policy};
+use crate::report::{ContractReport, ContractSide, ErrorReport, Report, ReportedChange, Revision, Sources, Summary, Verdict};
+use crate::rules::Class;
+use crate::source::{fs::FsTree, range, Tree};
+use jiff::civil::Date;
+use std::path::{Path, PathBuf};
+
+/// What the command line decides about a run.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Keep one kind of contract (`--kind`).
+    pub kind: Option<Kind>,
+    /// `--config PATH`; otherwise `contractdiff.toml` at the head side's root.
+    pub config: Option<PathBuf>,
+    /// `--fail-on`; otherwise the config's, otherwise breaking.
+    pub fail_on: Option<Class>,
+    /// `--allow-remote-refs` (remote refs are accepted, never fetched).
+    pub allow_remote_refs: bool,
+    /// The day waivers and sunset dates are judged against.
+    pub today: Date,
+}
+
+impl Options {
+    pub fn new(today: Date) -> Self {
+        Options { kind: None, config: None, fail_on: None, allow_remote_refs: false, today }
+    }
+}
+
+/// A finished run: the report, and the texts the human renderer shows snippets from.
+pub struct Outcome {
+    pub report: Report,
+    pub sources: Sources,
+}
+
+impl Outcome {
+    /// 2 when a contract could not be loaded, 1 when a change blocks, 0 otherwise.
+    pub fn exit_code(&self) -> u8 {
+        if !self.report.errors.is_empty() {
+            2
+        } else if self.report.verdict == Verdict::Fail {
+            1
+        } else {
+            0
+        }
+    }
+}
+
+/// `contractdiff [RANGE]`: two git revisions, or a revision and the work tree.
+pub fn run_range(range: Option<&str>, cwd: &Path, options: &Options) -> Result<Outcome> {
+    let sides = range::open(range, cwd)?;
+    let config = load_config(options, Some(sides.head.as_ref()))?;
+    let pairs = discover_pairs(sides.base.as_ref(), sides.head.as_ref(), &config, options)?;
+    Ok(compare(sides.base.as_ref(), sides.head.as_ref(), &pairs, &config, options))
+}
+
+/// `contractdiff diff OLD NEW`: two files or two folders, without git.
+pub fn run_paths(old: &Path, new: &Path, options: &Options) -> Result<Outcome> {
+    let (base, head) = (FsTree::open(old)?, FsTree::open(new)?);
+    let pairs = match (base.entry(), head.entry()) {
+        (Some(b), Some(h)) => {
+            let kind = match options.kind {
+                Some(kind) => kind,
+                None => sniff_file_kind(&head, h)?,
+            };
+            vec![Pair { kind, base: Some(b.to_string()), head: Some(h.to_string()) }]
+        }
+        (None, None) => {
+            let config = load_config(options, Some(&head))?;
+            let pairs = discover_pairs(&base, &head, &config, options)?;
+            return Ok(compare(&base, &head, &pairs, &config, options));
+        }
+        _ => {
+            return Err(Error::usage(
+                "OLD and NEW must both be files or both be folders",
+                "compare a file with a file, or a folder with a folder".to_string(),
+            ))
+        }
+    };
+    let config = load_config(options, None)?;
+    Ok(compare(&base, &head, &pairs, &config, options))
+}
+
+/// Every change between two files or folders, unjudged: for tests and embedding.
+pub fn changes_between(old: &Path, new: &Path) -> Result<Vec<(String, Class)>> {
+    let outcome = run_paths(old, new, &Options::new(Date::constant(2000, 1, 1)))?;
+    if let Some(error) = outcome.report.errors.first() {
+        return Err(Error::input(
+            error.file.as_deref().unwrap_or("?"),
+            error.line.unwrap_or(0),
+            error.column.unwrap_or(0),
+            error.message.clone(),
+            error.hint.clone(),
+        ));
+    }
+    Ok(outcome.report.contracts.iter().flat_map(|c| c.changes.iter().map(|ch| (ch.rule.clone(), ch.class))).collect())
+}
+
+fn load_config(options: &Options, head: Option<&dyn Tree>) -> Result<Config> {
+    // TODO(lead): switch to Config::from_file / Config::load once config loading lands.
+    let _ = (&options.config, head);
+    Ok(Config::default())
+}
+
+/// Kinds this build can diff. Others are discovered, skipped, and said so on stderr.
+const SUPPORTED: &[Kind] = &[Kind::Openapi];
+
+fn discover_pairs(base: &dyn Tree, head: &dyn Tree, config: &Config, options: &Options) -> Result<Vec<Pair>> {
+    let base_files = discover::discover(base, config, options.kind)?;
+    let head_files = discover::discover(head, config, options.kind)?;
+    let mut pairs = discover::pair(base, &base_files, head, &head_files)?;
+    let skipped = pairs.iter().filter(|p| !SUPPORTED.contains(&p.kind)).count();
+    if skipped > 0 {
+        eprintln!("note: {skipped} contract(s) of a kind this version cannot diff yet were skipped (only OpenAPI is supported)");
+    }
+    pairs.retain(|p| SUPPORTED.contains(&p.kind));
+    Ok(pairs)
+}
+
+/// The kind of a single file named on the command line.
+fn sniff_file_kind(tree: &dyn Tree, path: &str) -> Result<Kind> {
+    let bytes = tree.read(path)?.unwrap_or_default();
+    let document = Document::parse(path, &bytes)?;
+    let root = &document.root;
+    if root.get("openapi").is_some() || root.get("swagger").is_some() {
+        return Ok(Kind::Openapi);
+    }
+    Err(Error::input(
+        path,
+        1,
+        1,
+        "not a recognised contract: no top-level `openapi` key",
+        Some("contractdiff diffs OpenAPI documents; pass --kind if this file is one".into()),
+    ))
+}
+
+fn compare(base: &dyn Tree, head: &dyn Tree, pairs: &[Pair], config: &Config, options: &Options) -> Outcome {
+    let policy = Policy {
+        config: &config.policy,
+        waivers: &config.accept,
+        fail_on: options.fail_on.or(config.policy.fail_on).unwrap_or(Class::Breaking),
+        today: options.today,
+    };
+    let refs = RefPolicy { allow_remote: options.allow_remote_refs || config.policy.allow_remote_refs };
+    let mut sources = Sources::default();
+    let mut contracts = Vec::new();
+    let mut errors = Vec::new();
+    for pair in pairs {
+        match compare_pair(base, head, pair, refs, &mut sources) {
+            Ok((mut contract, changes)) => {
+                let judged = policy.judge(changes, contract.bump);
+                contract.changes = judged
+                    .into_iter()
+                    .map(|j| ReportedChange {
+                        rule: j.change.rule,
+                        class: j.class,
+                        message: match j.note {
+                            Some(note) => format!("{}: {note}", j.change.message),
+                            None => j.change.message,
+                        },
+                        locus: j.change.locus,
+                        base: j.change.base,
+                        head: j.change.head,
+                        allowed_by: j.allowed_by,
+                        blocking: j.blocking,
+                    })
+                    .collect();
+                contracts.push(contract);
+            }
+            Err(error) => errors.push(error_report(error)),
+        }
+    }
+    let mut summary = Summary::default();
+    contracts.iter().flat_map(|c| &c.changes).for_each(|c| summary.count(c));
+    let report = Report {
+        version: 1,
+        verdict: if summary.blocking > 0 { Verdict::Fail } else { Verdict::Pass },
+        base: Revision { rev: base.label(), commit: base.commit() },
+        head: Revision { rev: head.label(), commit: head.commit() },
+        contracts,
+        errors,
+        summary,
+    };
+    Outcome { report, sources }
+}
+
+/// Load both sides of one contract (in parallel: they are independent) and diff them.
+fn compare_pair(
+    base: &dyn Tree,
+    head: &dyn Tree,
+    pair: &Pair,
+    refs: RefPolicy,
+    sources: &mut Sources,
+) -> Result<(ContractReport, Vec<Change>)> {
+    let load = |tree: &dyn Tree, path: &Option<String>| path.as_deref().map(|p| Workspace::load(tree, p, refs)).transpose();
+    let (base_ws, head_ws) = std::thread::scope(|scope| {
+        let base_job = scope.spawn(|| load(base, &pair.base));
+        let head_ws = load(head, &pair.head);
+        (base_job.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), head_ws)
+    });
+    let (base_ws, head_ws) = (base_ws?, head_ws?);
+    for (ws, texts) in [(&base_ws, &mut sources.base), (&head_ws, &mut sources.head)] {
+        if let Some(ws) = ws {
+            for doc in std::iter::once(ws.root()) {
+                texts.insert(doc.path.clone(), doc.text.clone());
+            }
+        }
+    }
+    let side = |ws: &Option<Workspace>| {
+        ws.as_ref().map(|ws| ContractSide { path: ws.root().path.clone(), version: openapi::version(ws) })
+    };
+    let (base_side, head_side) = (side(&base_ws), side(&head_ws));
+    let bump = Bump::between(
+        base_side.as_ref().and_then(|s| s.version.as_deref()),
+        head_side.as_ref().and_then(|s| s.version.as_deref()),
+    );
+    let changes = match (&base_ws, &head_ws) {
+        (Some(b), Some(h)) => openapi::diff(b, h),
+        (Some(b), None) => vec![contract_presence("contract.removed", b, "the contract was removed")],
+        (None, Some(h)) => vec![contract_presence("contract.added", h, "a new contract was added")],
+        (None, None) => Vec::new(),
+    };
+    let contract = ContractReport { kind: pair.kind, base: base_side, head: head_side, bump, changes: Vec::new() };
+    Ok((contract, changes))
+}
+
+fn contract_presence(rule: &str, ws: &Workspace, message: &str) -> Change {
+    let doc = ws.root();
+    let loc = Some(doc.loc(doc.root.span));
+    let change = Change::new(rule, doc.path.clone(), message);
+    if rule == "contract.removed" {
+        change.at(loc, None).removal(Removal::default())
+    } else {
+        change.at(None, loc)
+    }
+}
+
+pub fn error_report(error: Error) -> ErrorReport {
+    match error {
+        Error::Input { file, line, column, message, hint, .. } => ErrorReport {
+            file: Some(file),
+            line: Some(line),
+            column: Some(column),
+            message,
+            hint,
+        },
+        other => {
+            let hint = miette::Diagnostic::help(&other).map(|h| h.to_string());
+            ErrorReport { file: None, line: None, column: None, message: other.to_string(), hint }
+        }
+    }
+}
