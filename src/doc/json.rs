@@ -258,3 +258,123 @@ impl<'t> Places<'t> {
         (line as u32 + 1, column as u32 + 1)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(text: &str) -> Node {
+        parse("t.json", text).expect("valid JSON")
+    }
+
+    fn fail(text: &str) -> String {
+        match parse("t.json", text) {
+            Ok(node) => panic!("expected an error, got {node:?}"),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    #[test]
+    fn values_and_numbers() {
+        let doc = load(
+            r#"{"n": null, "b": true, "i": -3, "f": 2.5, "e": 1e2, "big": 12345678901234567890, "s": "x"}"#,
+        );
+        assert!(doc.get("n").unwrap().is_null());
+        assert_eq!(doc.get("b").unwrap().as_bool(), Some(true));
+        assert!(matches!(
+            doc.get("i").unwrap().value,
+            Value::Number(Number::Int(-3))
+        ));
+        assert!(matches!(doc.get("f").unwrap().value, Value::Number(Number::Float(f)) if f == 2.5));
+        assert!(
+            matches!(doc.get("e").unwrap().value, Value::Number(Number::Float(f)) if f == 100.0)
+        );
+        assert!(
+            matches!(doc.get("big").unwrap().value, Value::Number(Number::Float(f)) if f > 1.2e19)
+        );
+        assert_eq!(doc.get("s").unwrap().as_str(), Some("x"));
+    }
+
+    #[test]
+    fn spans_on_non_ascii_lines() {
+        let text = "{\n  \"tïtle\": \"Café\", \"k\": [1, {\"x\": ü}]\n}";
+        let err = fail(text);
+        assert!(err.starts_with("t.json:2:"), "{err}");
+        let text = "{\n  \"tïtle\": \"Café\", \"k\": [1, 2]\n}";
+        let doc = load(text);
+        let entry = doc.entry("k").unwrap();
+        assert_eq!((entry.key_span.line, entry.key_span.column), (2, 20));
+        assert_eq!(&text[entry.key_span.start..entry.key_span.end], "\"k\"");
+        let value = entry.value.span;
+        assert_eq!(&text[value.start..value.end], "[1, 2]");
+        assert_eq!((value.line, value.column), (2, 25));
+        let second = entry.value.as_seq().unwrap()[1].span;
+        assert_eq!((second.line, second.column), (2, 29));
+    }
+
+    #[test]
+    fn minified_positions_resume_on_one_line() {
+        let text = r#"{"ä":"ö","b":{"c":"é","d":1}}"#;
+        let doc = load(text);
+        let d = doc.get("b").unwrap().entry("d").unwrap();
+        assert_eq!(d.key_span.column, 23);
+        assert_eq!(&text[d.key_span.start..d.key_span.end], "\"d\"");
+    }
+
+    #[test]
+    fn byte_order_mark_keeps_offsets_in_the_whole_text() {
+        let text = "\u{feff}{\"a\": 1}";
+        let a = load(text).get("a").unwrap().span;
+        assert_eq!(&text[a.start..a.end], "1");
+    }
+
+    #[test]
+    fn duplicate_keys_are_refused_at_the_second_key() {
+        let err = fail("{\n  \"a\": 1,\n  \"a\": 2\n}");
+        assert!(err.starts_with("t.json:3:3: duplicate key `a`"), "{err}");
+    }
+
+    #[test]
+    fn lenient_syntax_is_refused_with_position() {
+        let err = fail("{\n  \"a\": 1,\n}");
+        assert!(
+            err.starts_with("t.json:2:9:") && err.contains("Trailing commas"),
+            "{err}"
+        );
+        assert!(fail("{\"a\": 1 // note\n}").contains("Comments are not allowed"));
+        assert!(fail("{a: 1}").starts_with("t.json:1:2:"));
+        assert!(fail("{\"a\": 'x'}").contains("invalid JSON"));
+        assert!(fail("{\"a\": 0x10}").contains("invalid JSON"));
+        assert!(fail("").contains("empty document"));
+    }
+
+    #[test]
+    fn deep_nesting_fails_before_parsing() {
+        let err = fail(&"[".repeat(100_000));
+        assert!(
+            err.starts_with(&format!("t.json:1:{}:", MAX_DEPTH + 1)),
+            "{err}"
+        );
+        assert!(err.contains("nesting deeper than"), "{err}");
+        // Brackets inside strings do not count.
+        let text = format!("{{\"a\": \"{}\\\"[\"}}", "[".repeat(1000));
+        assert!(load(&text).get("a").is_some());
+        // Exactly at the limit is fine.
+        let ok = format!("{}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
+        load(&ok);
+    }
+
+    #[test]
+    fn json_and_yaml_of_the_same_document_are_equal() {
+        let json = r#"{"openapi": "3.1.0", "paths": {"/p": {"get": {"responses": {"200": {"description": "ok"}}}}},
+            "x": [1, 2.5, true, null, "s"]}"#;
+        let yaml = "openapi: 3.1.0\npaths:\n  /p:\n    get:\n      responses:\n        200:\n          description: ok\nx: [1, 2.5, true, ~, s]\n";
+        let from_yaml = super::super::yaml::parse("t.yaml", yaml).unwrap();
+        assert_eq!(load(json), from_yaml);
+        let changed = yaml.replace("2.5", "2.6");
+        assert_ne!(
+            load(json),
+            super::super::yaml::parse("t.yaml", &changed).unwrap()
+        );
+    }
+}

@@ -38,7 +38,6 @@ pub fn diff(base: &Workspace, head: &Workspace) -> Vec<Change> {
     let mut out = Vec::new();
     info::diff_version(base, head, &mut out);
     info::diff_servers(base, head, &mut out);
-    security::diff_global(base, head, &mut out);
     security::diff_schemes(base, head, &mut out);
     paths::diff_paths(base, head, &mut out);
     paths::diff_webhooks(base, head, &mut out);

@@ -61,7 +61,9 @@ pub(super) fn diff(pair: Paired<Endpoint<'_>>, out: &mut Vec<Change>) {
             parameters::diff(&b, &h, out);
             request_body::diff(&b, &h, out);
             responses::diff(&b, &h, out);
-            security::diff_operation(&b, &h, out);
+            if h.role == Role::Server {
+                security::diff_operation(&b, &h, out);
+            }
         }
     }
 }

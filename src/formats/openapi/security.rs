@@ -3,30 +3,24 @@
 //! A `security` list holds alternatives: a client satisfies any one of them, and one
 //! alternative is a set of schemes used together, each with the scopes it needs. An empty
 //! alternative `{}`, an empty list or no list at all lets clients call without credentials.
-//! An operation's own `security` replaces the global one.
+//! An operation's own `security` replaces the global one. Webhooks have no security
+//! requirements of their own (the API calls the receiver), so they are skipped.
 
 use super::nav::{pair, At, Paired};
 use super::operation::Endpoint;
 use crate::change::{Change, Loc};
 
-/// Global `security`, reported once for every operation that inherits it.
-pub(super) fn diff_global(base: At, head: At, out: &mut Vec<Change>) {
-    let (b, h) = (Requirements::read(base.get("security")), Requirements::read(head.get("security")));
-    let loc = |side: At| if side.has("security") { side.key_loc("security") } else { side.loc() };
-    compare(&b, &h, "security", "the API", (loc(base), loc(head)), out);
-}
-
-/// An operation's effective requirements, when at least one side states its own (otherwise the
-/// global comparison already covers it).
+/// An operation's effective requirements: its own `security`, or else the global one. Compared
+/// per operation, so that moving requirements between the global list and the operations is no
+/// change, and a global change is reported on every operation it reaches.
 pub(super) fn diff_operation(b: &Endpoint, h: &Endpoint, out: &mut Vec<Change>) {
-    if !b.op.has("security") && !h.op.has("security") {
-        return;
-    }
     let effective = |e: &Endpoint| -> (Requirements, Loc) {
         if e.op.has("security") {
             (Requirements::read(e.op.get("security")), e.op.key_loc("security"))
+        } else if e.root.has("security") {
+            (Requirements::read(e.root.get("security")), e.root.key_loc("security"))
         } else {
-            (Requirements::read(e.root.get("security")), e.method_loc.clone())
+            (Requirements::read(None), e.method_loc.clone())
         }
     };
     let ((br, bl), (hr, hl)) = (effective(b), effective(h));
