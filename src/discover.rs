@@ -119,15 +119,22 @@ fn compile_globs(config: &Config) -> Result<GlobSet> {
 /// Pair base and head contracts by path; an unpaired removed and added contract of the same kind
 /// pair as a rename when their contents are the same or similar, as git's rename detection does.
 /// In single-file mode the two entries pair whatever their names.
-pub fn pair(base_tree: &dyn Tree, base: &[ContractFile], head_tree: &dyn Tree, head: &[ContractFile]) -> Result<Vec<Pair>> {
+pub fn pair(
+    base_tree: &dyn Tree,
+    base: &[ContractFile],
+    head_tree: &dyn Tree,
+    head: &[ContractFile],
+) -> Result<Vec<Pair>> {
     if let ([old], [new]) = (base, head) {
         if base_tree.entry().is_some() && head_tree.entry().is_some() && old.kind == new.kind {
             return Ok(vec![Pair { kind: old.kind, base: Some(old.path.clone()), head: Some(new.path.clone()) }]);
         }
     }
     let mut pairs = Vec::new();
-    let head_by_path: BTreeMap<(&str, Kind), &ContractFile> = head.iter().map(|c| ((c.path.as_str(), c.kind), c)).collect();
-    let base_by_path: BTreeMap<(&str, Kind), &ContractFile> = base.iter().map(|c| ((c.path.as_str(), c.kind), c)).collect();
+    let head_by_path: BTreeMap<(&str, Kind), &ContractFile> =
+        head.iter().map(|c| ((c.path.as_str(), c.kind), c)).collect();
+    let base_by_path: BTreeMap<(&str, Kind), &ContractFile> =
+        base.iter().map(|c| ((c.path.as_str(), c.kind), c)).collect();
     let mut removed: BTreeMap<Kind, Vec<&str>> = BTreeMap::new();
     let mut added: BTreeMap<Kind, Vec<&str>> = BTreeMap::new();
     for (&(path, kind), _) in &base_by_path {
@@ -162,3 +169,6 @@ pub fn pair(base_tree: &dyn Tree, base: &[ContractFile], head_tree: &dyn Tree, h
     pairs.sort();
     Ok(pairs)
 }
+
+#[cfg(test)]
+mod tests;

@@ -18,8 +18,10 @@ pub enum Error {
         message: String,
         #[help]
         hint: Option<String>,
+        /// Behind a pointer: the source text makes the variant large, and errors travel through every
+        /// `Result` of the loaders.
         #[source_code]
-        src: Option<NamedSource<String>>,
+        src: Option<std::sync::Arc<NamedSource<String>>>,
         #[label("here")]
         span: Option<SourceSpan>,
     },
@@ -78,7 +80,7 @@ impl Error {
             column,
             message: message.into(),
             hint,
-            src: Some(NamedSource::new(file, text.to_string())),
+            src: Some(std::sync::Arc::new(NamedSource::new(file, text.to_string()))),
             span: Some(SourceSpan::from((offset, 0))),
         }
     }

@@ -105,9 +105,11 @@ pub fn changes_between(old: &Path, new: &Path) -> Result<Vec<(String, Class)>> {
 }
 
 fn load_config(options: &Options, head: Option<&dyn Tree>) -> Result<Config> {
-    // TODO(lead): switch to Config::from_file / Config::load once config loading lands.
-    let _ = (&options.config, head);
-    Ok(Config::default())
+    match (&options.config, head) {
+        (Some(path), _) => Config::from_file(path),
+        (None, Some(tree)) => Config::load(tree),
+        (None, None) => Ok(Config::default()),
+    }
 }
 
 /// Kinds this build can diff. Others are discovered, skipped, and said so on stderr.
@@ -209,7 +211,7 @@ fn compare_pair(
     let (base_ws, head_ws) = (base_ws?, head_ws?);
     for (ws, texts) in [(&base_ws, &mut sources.base), (&head_ws, &mut sources.head)] {
         if let Some(ws) = ws {
-            for doc in std::iter::once(ws.root()) {
+            for doc in ws.docs() {
                 texts.insert(doc.path.clone(), doc.text.clone());
             }
         }

@@ -68,7 +68,13 @@ impl Repo {
     }
 
     fn git(&self, args: &[&str]) -> String {
-        let out = std::process::Command::new("git").args(args).current_dir(self.path()).output().expect("git runs");
+        // GIT_OPTIONAL_LOCKS=0: `git status` would otherwise refresh (write) the index itself.
+        let out = std::process::Command::new("git")
+            .args(args)
+            .env("GIT_OPTIONAL_LOCKS", "0")
+            .current_dir(self.path())
+            .output()
+            .expect("git runs");
         assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
@@ -178,11 +184,13 @@ fn revision_against_work_tree_and_bare_invocation() {
 }
 
 #[test]
-fn a_major_bump_allows_a_breaking_change() {
+fn a_major_bump_allows_a_breaking_change_but_not_an_undeprecated_removal() {
     let repo = Repo::new();
     repo.write("openapi.yaml", V1);
     repo.commit("v1");
-    repo.write("openapi.yaml", &v1_breaking().replace("version: 1.0.0", "version: 2.0.0"));
+    // Narrowing a request parameter is breaking, and no removal.
+    let narrowed = V1.replace("schema: {type: integer}}", "schema: {type: integer, maximum: 10}}");
+    repo.write("openapi.yaml", &narrowed.replace("version: 1.0.0", "version: 2.0.0"));
     repo.commit("v2");
     let (code, report) = repo.json(&["HEAD~1..HEAD"]);
     assert_eq!(code, 0, "{report}");
@@ -190,8 +198,17 @@ fn a_major_bump_allows_a_breaking_change() {
     assert_eq!(contract["bump"], "major");
     let breaking: Vec<&Value> =
         contract["changes"].as_array().unwrap().iter().filter(|c| c["class"] == "breaking").collect();
-    assert!(!breaking.is_empty());
+    assert!(!breaking.is_empty(), "{report}");
     assert!(breaking.iter().all(|c| c["allowed_by"] == "version-bump" && c["blocking"] == false));
+
+    // Removing a response property that base never deprecated still blocks, bump or not.
+    repo.write("openapi.yaml", &v1_breaking().replace("version: 1.0.0", "version: 3.0.0"));
+    repo.commit("v3");
+    let (code, report) = repo.json(&["HEAD~1..HEAD"]);
+    assert_eq!(code, 1, "{report}");
+    let blocking: Vec<&Value> =
+        report["contracts"][0]["changes"].as_array().unwrap().iter().filter(|c| c["blocking"] == true).collect();
+    assert!(!blocking.is_empty() && blocking.iter().all(|c| c["message"].as_str().unwrap().contains("deprecated")), "{report}");
 }
 
 #[test]

@@ -134,7 +134,10 @@ mod tests {
     #[test]
     fn json_declares_its_kind_in_the_outermost_object() {
         assert_eq!(kind_of_document(b"\xEF\xBB\xBF{\"openapi\":\"3.0.0\"}"), Some(Kind::Openapi));
-        assert_eq!(kind_of_document(b"{\n  \"info\": {\"openapi\": 1},\n  \"asyncapi\" : \"2.6.0\"\n}"), Some(Kind::Asyncapi));
+        assert_eq!(
+            kind_of_document(b"{\n  \"info\": {\"openapi\": 1},\n  \"asyncapi\" : \"2.6.0\"\n}"),
+            Some(Kind::Asyncapi)
+        );
         assert_eq!(kind_of_document(b"{\"info\": {\"openapi\": \"3\"}}"), None, "nested key");
         assert_eq!(kind_of_document(b"{\"x\": \"openapi\", \"y\": [\"\\\"openapi\\\":\"]}"), None, "values");
         assert_eq!(kind_of_document(b"{\"name\": \"pkg\"}"), None);

@@ -8,6 +8,7 @@ use super::{Entry, Node, Number, Span, Value, MAX_ALIAS_NODES, MAX_DEPTH};
 use crate::error::{Error, Result};
 use indexmap::IndexMap;
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle, Span as YamlSpan, Tag};
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 const DUPLICATE_HINT: &str = "a mapping must not repeat a key: remove or rename one of them";
@@ -40,7 +41,7 @@ pub(super) fn parse(path: &str, text: &str) -> Result<Node> {
                 }
             }
             Event::Scalar(value, style, anchor, tag) => {
-                builder.scalar(&value, style, anchor, tag.as_deref(), span)?
+                builder.scalar(value, style, anchor, tag.as_deref(), span)?
             }
             Event::Alias(anchor) => builder.alias(anchor, span)?,
             Event::SequenceStart(anchor, _) => builder.open(Open::Seq, anchor, span)?,
@@ -153,34 +154,47 @@ impl<'t> Builder<'t> {
 
     fn scalar(
         &mut self,
-        raw: &str,
+        raw: Cow<'_, str>,
         style: ScalarStyle,
         anchor: usize,
         tag: Option<&Tag>,
         span: YamlSpan,
     ) -> Result<()> {
         let span = self.span(span);
-        let value = resolve_scalar(raw, style, tag);
+        if self.expecting_key() {
+            if anchor != 0 {
+                let node = Node {
+                    value: resolve_scalar(raw.clone(), style, tag),
+                    span,
+                };
+                self.anchors.insert(
+                    anchor,
+                    Built {
+                        node,
+                        nodes: 1,
+                        height: 0,
+                    },
+                );
+            }
+            let is_merge = raw == "<<" && style == ScalarStyle::Plain && tag.is_none();
+            return self.set_key(raw.into_owned(), span, is_merge);
+        }
+        let node = Node {
+            value: resolve_scalar(raw, style, tag),
+            span,
+        };
         if anchor != 0 {
-            let node = Node {
-                value: value.clone(),
-                span,
-            };
             self.anchors.insert(
                 anchor,
                 Built {
-                    node,
+                    node: node.clone(),
                     nodes: 1,
                     height: 0,
                 },
             );
         }
-        if self.expecting_key() {
-            let is_merge = raw == "<<" && style == ScalarStyle::Plain && tag.is_none();
-            return self.set_key(raw.to_string(), span, is_merge);
-        }
         self.attach(Built {
-            node: Node { value, span },
+            node,
             nodes: 1,
             height: 0,
         })
@@ -456,23 +470,23 @@ fn scalar_key_text(value: &Value) -> Option<String> {
 
 /// YAML 1.2 core schema: quoted and block scalars are strings; plain ones may be null, bool,
 /// int or float. `!!str` forces a string; other tags are resolved as plain scalars.
-fn resolve_scalar(raw: &str, style: ScalarStyle, tag: Option<&Tag>) -> Value {
+fn resolve_scalar(raw: Cow<'_, str>, style: ScalarStyle, tag: Option<&Tag>) -> Value {
     if let Some(tag) = tag {
         if tag.is_yaml_core_schema() {
             return match tag.suffix.as_str() {
-                "str" => Value::String(raw.to_string()),
+                "str" => Value::String(raw.into_owned()),
                 _ => resolve_plain(raw),
             };
         }
     }
     match style {
         ScalarStyle::Plain => resolve_plain(raw),
-        _ => Value::String(raw.to_string()),
+        _ => Value::String(raw.into_owned()),
     }
 }
 
-fn resolve_plain(raw: &str) -> Value {
-    match raw {
+fn resolve_plain(raw: Cow<'_, str>) -> Value {
+    match raw.as_ref() {
         "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
         "true" | "True" | "TRUE" => return Value::Bool(true),
         "false" | "False" | "FALSE" => return Value::Bool(false),
@@ -483,15 +497,15 @@ fn resolve_plain(raw: &str) -> Value {
         ".nan" | ".NaN" | ".NAN" => return Value::Number(Number::Float(f64::NAN)),
         _ => {}
     }
-    if let Some(n) = parse_int(raw) {
+    if let Some(n) = parse_int(&raw) {
         return Value::Number(n);
     }
-    if is_core_float(raw) {
+    if is_core_float(&raw) {
         if let Ok(f) = raw.parse::<f64>() {
             return Value::Number(Number::Float(f));
         }
     }
-    Value::String(raw.to_string())
+    Value::String(raw.into_owned())
 }
 
 /// `[-+]?[0-9]+`, `0o[0-7]+`, `0x[0-9a-fA-F]+`; decimals too large for i64 become floats.

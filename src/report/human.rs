@@ -72,7 +72,7 @@ fn render_contract(out: &mut String, contract: &ContractReport, sources: &Source
         return;
     }
     let mut group = None;
-    for change in shown {
+    for (change, also) in merge_shared_findings(&shown) {
         let this_group = operation_of(&change.locus);
         if group != Some(this_group) {
             let _ = writeln!(out, "\n  {this_group}");
@@ -86,7 +86,35 @@ fn render_contract(out: &mut String, contract: &ContractReport, sources: &Source
         for line in rendered.lines() {
             let _ = writeln!(out, "  {line}");
         }
+        if !also.is_empty() {
+            let _ = writeln!(out, "    also at {} other place(s) using the same schema:", also.len());
+            for locus in also {
+                let _ = writeln!(out, "      {locus}");
+            }
+        }
     }
+}
+
+/// A change in a shared schema (`components/schemas/Pet`) is reported at every use site, which is
+/// right for JSON but drowns a reader: show each distinct finding once, with its other loci.
+fn merge_shared_findings<'a>(changes: &[&'a ReportedChange]) -> Vec<(&'a ReportedChange, Vec<&'a str>)> {
+    let mut merged: Vec<(&ReportedChange, Vec<&str>)> = Vec::new();
+    let mut index = std::collections::HashMap::new();
+    for &change in changes {
+        let key = (&change.rule, &change.message, &change.base, &change.head, change.blocking);
+        let located = change.base.is_some() || change.head.is_some();
+        match index.get(&key).filter(|_| located) {
+            Some(&at) => {
+                let (_, also): &mut (&ReportedChange, Vec<&str>) = &mut merged[at];
+                also.push(change.locus.as_str());
+            }
+            None => {
+                index.insert(key, merged.len());
+                merged.push((change, Vec::new()));
+            }
+        }
+    }
+    merged
 }
 
 /// The operation a locus belongs to (`GET /pets`), or the whole locus when it names none.

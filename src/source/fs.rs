@@ -2,6 +2,7 @@
 
 use super::Tree;
 use crate::error::{Error, Result};
+use std::collections::BTreeSet;
 use std::path::{Component, Path, PathBuf};
 
 /// A folder on disk, or one file in its folder.
@@ -93,15 +94,18 @@ impl WorkTree {
         };
         let root = canonical_dir(worktree.base())?;
         let index = worktree.index().map_err(|err| Error::git(format!("cannot read the git index: {err}"), None))?;
-        let mut files: Vec<String> = index
+        // Every tracked path, whatever it is (symlink, submodule): none of them is untracked.
+        let tracked: BTreeSet<String> = index.entries().iter().map(|entry| entry.path(&index).to_string()).collect();
+        let is_regular_file = |mode: gix::index::entry::Mode| {
+            mode == gix::index::entry::Mode::FILE || mode == gix::index::entry::Mode::FILE_EXECUTABLE
+        };
+        let mut files: BTreeSet<String> = index
             .entries()
             .iter()
-            .filter(|entry| entry.mode == gix::index::entry::Mode::FILE || entry.mode == gix::index::entry::Mode::FILE_EXECUTABLE)
+            .filter(|entry| is_regular_file(entry.mode))
             .map(|entry| entry.path(&index).to_string())
             .filter(|path| is_file_under(&root, path))
             .collect();
-        files.sort();
-        files.dedup(); // conflicted paths appear once per stage
 
         let mut excludes =
             worktree.excludes(None).map_err(|err| Error::git(format!("cannot read .gitignore files: {err}"), None))?;
@@ -111,9 +115,8 @@ impl WorkTree {
         };
         let mut untracked = Vec::new();
         walk(&root, "", &mut |(rel, is_dir)| !is_ignored(rel, is_dir), &mut untracked)?;
-        untracked.retain(|path| files.binary_search(path).is_err());
-        files.extend(untracked);
-        files.sort();
+        files.extend(untracked.into_iter().filter(|path| !tracked.contains(path)));
+        let files = files.into_iter().collect();
         Ok(WorkTree { root, files })
     }
 }
@@ -132,12 +135,14 @@ impl Tree for WorkTree {
     }
 }
 
-/// Collect the files below `dir` (`rel` from the root) into `out`. `keep((rel, is_dir))` prunes:
-/// a folder it refuses is not entered. `.git` and nested repositories are always skipped.
-fn walk(dir: &Path, rel: &str, keep: &mut dyn FnMut((&str, bool)) -> bool, out: &mut Vec<String>) -> Result<()> {
-    let entries = std::fs::read_dir(dir).map_err(|source| io_error(dir, source))?;
+/// Collect the files below `root/rel` into `out`. `keep((rel, is_dir))` prunes: a folder it
+/// refuses is not entered. `.git` and nested repositories are always skipped; a symlink counts
+/// when it leads to a file inside the root.
+fn walk(root: &Path, rel: &str, keep: &mut dyn FnMut((&str, bool)) -> bool, out: &mut Vec<String>) -> Result<()> {
+    let dir = root.join(rel);
+    let entries = std::fs::read_dir(&dir).map_err(|source| io_error(&dir, source))?;
     for entry in entries {
-        let entry = entry.map_err(|source| io_error(dir, source))?;
+        let entry = entry.map_err(|source| io_error(&dir, source))?;
         let name = entry.file_name().to_string_lossy().into_owned();
         if name == ".git" {
             continue;
@@ -147,13 +152,10 @@ fn walk(dir: &Path, rel: &str, keep: &mut dyn FnMut((&str, bool)) -> bool, out: 
         if kind.is_dir() {
             let nested_repo = entry.path().join(".git").exists();
             if !nested_repo && keep((&child, true)) {
-                walk(&entry.path(), &child, keep, out)?;
+                walk(root, &child, keep, out)?;
             }
-        } else if (kind.is_file() || kind.is_symlink()) && keep((&child, false)) {
-            // A symlink counts when it leads to a file inside the root; `read_under` checks that.
-            if kind.is_file() || entry.path().is_file() {
-                out.push(child);
-            }
+        } else if (kind.is_file() || (kind.is_symlink() && is_file_under(root, &child))) && keep((&child, false)) {
+            out.push(child);
         }
     }
     Ok(())

@@ -23,9 +23,12 @@ pub fn discover_repo(cwd: &Path) -> Result<gix::ThreadSafeRepository> {
 pub fn resolve_commit(repo: &gix::Repository, rev: &str) -> Result<ObjectId> {
     let object = repo
         .rev_parse_single(rev)
-        .map_err(|err| missing(repo, &format!("unknown revision `{rev}` ({err})"), rev))?
+        // gix's own message ("delegate.traverse(NthAncestor(9)) failed") would not help the user.
+        .map_err(|_| missing(repo, &format!("unknown revision `{rev}`"), rev))?
         .object()
-        .map_err(|err| missing(repo, &format!("revision `{rev}` names an object that is not in the repository ({err})"), rev))?;
+        .map_err(|err| {
+            missing(repo, &format!("revision `{rev}` names an object that is not in the repository ({err})"), rev)
+        })?;
     let commit = object.peel_to_commit().map_err(|err| {
         Error::git(
             format!("revision `{rev}` does not name a commit ({err})"),
@@ -53,7 +56,13 @@ fn missing(repo: &gix::Repository, message: &str, rev: &str) -> Error {
             "fetch the whole history: `fetch-depth: 0` in actions/checkout, or `git fetch --unshallow`".to_string(),
         );
     }
-    Error::git(message, format!("check the spelling, or fetch it first: `git fetch origin {rev}`"))
+    let is_name = rev.chars().all(|c| c.is_ascii_alphanumeric() || "/-_.".contains(c));
+    let hint = if is_name {
+        format!("check the spelling, or fetch it first: `git fetch origin {rev}`")
+    } else {
+        "check the spelling, and that the history goes back that far (`git log --oneline`)".to_string()
+    };
+    Error::git(message, hint)
 }
 
 /// A file in a git tree: its blob id. Symlinks and submodules are not files here.

@@ -31,7 +31,10 @@ pub fn parse(range: Option<&str>) -> Result<Range> {
         return Ok(Range::WithWorkTree { base: "HEAD".into() });
     };
     if range.is_empty() {
-        return Err(Error::usage("the revision range is empty", "give `A..B`, `A...B`, a revision, or nothing".to_string()));
+        return Err(Error::usage(
+            "the revision range is empty",
+            "give `A..B`, `A...B`, a revision, or nothing".to_string(),
+        ));
     }
     let (separator, three_dots) = if range.contains("...") { ("...", true) } else { ("..", false) };
     let Some((base, head)) = range.split_once(separator) else {
@@ -55,10 +58,9 @@ pub fn open(range: Option<&str>, cwd: &Path) -> Result<Sides> {
     let repo = git::discover_repo(cwd)?;
     let local = repo.to_thread_local();
     Ok(match range {
-        Range::Revisions { base, head } => Sides {
-            base: Box::new(GitTree::open(&repo, &base)?),
-            head: Box::new(GitTree::open(&repo, &head)?),
-        },
+        Range::Revisions { base, head } => {
+            Sides { base: Box::new(GitTree::open(&repo, &base)?), head: Box::new(GitTree::open(&repo, &head)?) }
+        }
         Range::FromMergeBase { base, head } => {
             let base_commit = git::resolve_commit(&local, &base)?;
             let head_commit = git::resolve_commit(&local, &head)?;

@@ -64,7 +64,14 @@ pub struct Side<'a> {
 ///
 /// `locus` names the use site (`POST /pets request application/json`); findings below it append a
 /// JSON path (`$.owner.name`, `$.tags[]`). `prefix` is the format's rule-id prefix (`openapi`).
-pub fn diff(base: Side<'_>, head: Side<'_>, dir: Direction, prefix: &str, locus: &str, out: &mut Vec<Change>) {
+pub fn diff(
+    base: Side<'_>,
+    head: Side<'_>,
+    dir: Direction,
+    prefix: &str,
+    locus: &str,
+    out: &mut Vec<Change>,
+) {
     let mut walker = walk::Walker::new(dir, prefix, locus);
     walker.compare(base, head, "$");
     out.append(&mut walker.out);

@@ -79,7 +79,15 @@ impl Walker {
         self.depth += 1;
         let b = unwrap_single(b_outer);
         let h = unwrap_single(h_outer);
-        self.compare_schemas(Pair { b, h, b_outer, h_outer }, path);
+        self.compare_schemas(
+            Pair {
+                b,
+                h,
+                b_outer,
+                h_outer,
+            },
+            path,
+        );
         self.depth -= 1;
         if let Some(k) = key {
             self.on_stack.remove(&k);
@@ -96,13 +104,35 @@ impl Walker {
         if p.b.node.as_map().is_none() || p.h.node.as_map().is_none() {
             return; // not a schema: nothing we can reason about
         }
-        types::compare(self, &p, path);
-        enums::compare(self, &p, path);
-        bounds::compare(self, &p, path);
-        keywords::compare_annotations(self, &p, path);
-        objects::compare(self, &p, path);
+        // When only one side offers alternatives, its branches are compared with the other side
+        // as a whole (compose); the outer level compares only the keywords both sides state.
+        let (b_alts, h_alts) = (
+            compose::has_alternatives(p.b.node),
+            compose::has_alternatives(p.h.node),
+        );
+        let (b_kept, h_kept);
+        let mut outer = p;
+        if b_alts != h_alts {
+            (b_kept, h_kept) = (
+                keep_shared(p.b.node, p.h.node),
+                keep_shared(p.h.node, p.b.node),
+            );
+            outer.b = Side {
+                node: &b_kept,
+                ..p.b
+            };
+            outer.h = Side {
+                node: &h_kept,
+                ..p.h
+            };
+        }
+        types::compare(self, &outer, path);
+        enums::compare(self, &outer, path);
+        bounds::compare(self, &outer, path);
+        keywords::compare_annotations(self, &outer, path);
+        objects::compare(self, &outer, path);
         compose::compare(self, &p, path);
-        keywords::compare_applicators(self, &p, path);
+        keywords::compare_applicators(self, &outer, path);
     }
 
     /// Run `f` with findings collected apart, for trial comparisons (which branch of a `oneOf`
@@ -125,8 +155,20 @@ impl Walker {
         format!("{}.{}.{}", self.prefix, self.dir.as_str(), aspect)
     }
 
-    pub fn emit(&mut self, aspect: &str, path: &str, message: String, base: Option<Loc>, head: Option<Loc>) {
-        let change = Change::new(self.rule(aspect), format!("{} {}", self.locus, path), message).at(base, head);
+    pub fn emit(
+        &mut self,
+        aspect: &str,
+        path: &str,
+        message: String,
+        base: Option<Loc>,
+        head: Option<Loc>,
+    ) {
+        let change = Change::new(
+            self.rule(aspect),
+            format!("{} {}", self.locus, path),
+            message,
+        )
+        .at(base, head);
         self.out.push(change);
     }
 
@@ -135,7 +177,11 @@ impl Walker {
     }
 
     pub fn change(&self, aspect: &str, path: &str, message: String) -> Change {
-        Change::new(self.rule(aspect), format!("{} {}", self.locus, path), message)
+        Change::new(
+            self.rule(aspect),
+            format!("{} {}", self.locus, path),
+            message,
+        )
     }
 
     /// Emit a finding about keyword `kw` of the pair: each side points at the keyword, or at the
@@ -146,13 +192,36 @@ impl Walker {
     }
 }
 
+/// `node` without the keywords `other` does not state (spans kept, for locations).
+fn keep_shared(node: &Node, other: &Node) -> Node {
+    let (Some(map), Some(other)) = (node.as_map(), other.as_map()) else {
+        return node.clone();
+    };
+    let kept = map
+        .iter()
+        .filter(|(k, _)| other.contains_key(*k))
+        .map(|(k, e)| (k.clone(), e.clone()))
+        .collect();
+    Node {
+        value: Value::Map(kept),
+        span: node.span,
+    }
+}
+
 /// Follow `$ref`s; the canonical id of the last one followed, if any.
 pub(super) fn deref(side: Side<'_>) -> (Side<'_>, Option<String>) {
     if side.node.get("$ref").is_none() {
         return (side, None);
     }
     let (doc, node, id) = side.ws.deref(side.doc, side.node);
-    (Side { ws: side.ws, doc, node }, id)
+    (
+        Side {
+            ws: side.ws,
+            doc,
+            node,
+        },
+        id,
+    )
 }
 
 /// Keywords that say something about a schema without constraining its instances.
@@ -175,7 +244,9 @@ pub(super) const ANNOTATIONS: &[&str] = &[
 /// True when every keyword of the schema is an annotation or an extension (`x-...`).
 pub(super) fn annotation_only(node: &Node) -> bool {
     match node.as_map() {
-        Some(m) => m.keys().all(|k| ANNOTATIONS.contains(&k.as_str()) || k.starts_with("x-")),
+        Some(m) => m
+            .keys()
+            .all(|k| ANNOTATIONS.contains(&k.as_str()) || k.starts_with("x-")),
         None => false,
     }
 }
@@ -184,14 +255,22 @@ pub(super) fn annotation_only(node: &Node) -> bool {
 /// `anyOf: [X, {type: 'null'}]` to make a ref nullable) stands for that schema. Nullability and
 /// annotations stay readable on the wrapper (`Pair::b_outer`).
 pub(super) fn unwrap_single(side: Side<'_>) -> Side<'_> {
-    let Some(map) = side.node.as_map() else { return side };
+    let Some(map) = side.node.as_map() else {
+        return side;
+    };
     let mut branch = None;
     for (key, entry) in map {
         if ANNOTATIONS.contains(&key.as_str()) || key.starts_with("x-") {
             continue;
         }
         let kw_ok = matches!(key.as_str(), "allOf" | "anyOf" | "oneOf");
-        let non_null: Vec<&Node> = entry.value.as_seq().unwrap_or(&[]).iter().filter(|n| !types::is_null_schema(n)).collect();
+        let non_null: Vec<&Node> = entry
+            .value
+            .as_seq()
+            .unwrap_or(&[])
+            .iter()
+            .filter(|n| !types::is_null_schema(n))
+            .collect();
         if !kw_ok || non_null.len() != 1 || branch.is_some() {
             return side;
         }
@@ -213,7 +292,8 @@ pub(super) fn resolve(side: Side<'_>) -> (Side<'_>, Side<'_>) {
 /// A boolean keyword (`readOnly`, `deprecated`) set on the wrapper or on the schema it wraps.
 pub(super) fn flag(side: Side<'_>, kw: &str) -> bool {
     let (outer, inner) = resolve(side);
-    outer.node.get(kw).and_then(Node::as_bool).unwrap_or(false) || inner.node.get(kw).and_then(Node::as_bool).unwrap_or(false)
+    outer.node.get(kw).and_then(Node::as_bool).unwrap_or(false)
+        || inner.node.get(kw).and_then(Node::as_bool).unwrap_or(false)
 }
 
 pub(super) fn node_loc(side: Side<'_>) -> Loc {
@@ -237,8 +317,13 @@ pub(super) fn sub<'a>(side: Side<'a>, node: &'a Node) -> Side<'a> {
 /// The JSON path of a named member: `$.owner`, or `$['odd name']` when the name needs quoting.
 pub(super) fn member_path(path: &str, name: &str) -> String {
     let plain = !name.is_empty()
-        && name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+        && name
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
     if plain {
         format!("{path}.{name}")
     } else {

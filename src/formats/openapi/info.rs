@@ -5,9 +5,14 @@ use crate::change::Change;
 
 /// `info.version` changed. The policy reads the bump itself; this only records it.
 pub(super) fn diff_version(base: At, head: At, out: &mut Vec<Change>) {
-    let (Some(b), Some(h)) = (base.get("info"), head.get("info")) else { return };
+    let (Some(b), Some(h)) = (base.get("info"), head.get("info")) else {
+        return;
+    };
     let (bv, hv) = (b.get("version"), h.get("version"));
-    let text = |v: Option<At>| v.map(|v| v.node.to_json()).unwrap_or(serde_json::Value::Null);
+    let text = |v: Option<At>| {
+        v.map(|v| v.node.to_json())
+            .unwrap_or(serde_json::Value::Null)
+    };
     if text(bv) == text(hv) {
         return;
     }
@@ -19,7 +24,11 @@ pub(super) fn diff_version(base: At, head: At, out: &mut Vec<Change>) {
         Change::new(
             "openapi.info.version-changed",
             "info.version",
-            format!("The contract's version changed from {} to {}.", show(bv), show(hv)),
+            format!(
+                "The contract's version changed from {} to {}.",
+                show(bv),
+                show(hv)
+            ),
         )
         .at(Some(b.key_loc("version")), Some(h.key_loc("version"))),
     );
@@ -32,15 +41,23 @@ pub(super) fn diff_servers(base: At, head: At, out: &mut Vec<Change>) {
             Paired::Removed(b) => {
                 let url = b.str("url").unwrap_or_default();
                 out.push(
-                    Change::new("openapi.server.removed", format!("servers {url}"), format!("The server {url} was removed."))
-                        .at(Some(b.loc()), None),
+                    Change::new(
+                        "openapi.server.removed",
+                        format!("servers {url}"),
+                        format!("The server {url} was removed."),
+                    )
+                    .at(Some(b.loc()), None),
                 );
             }
             Paired::Added(h) => {
                 let url = h.str("url").unwrap_or_default();
                 out.push(
-                    Change::new("openapi.server.added", format!("servers {url}"), format!("The server {url} was added."))
-                        .at(None, Some(h.loc())),
+                    Change::new(
+                        "openapi.server.added",
+                        format!("servers {url}"),
+                        format!("The server {url} was added."),
+                    )
+                    .at(None, Some(h.loc())),
                 );
             }
             Paired::Kept(..) => {}
@@ -50,6 +67,12 @@ pub(super) fn diff_servers(base: At, head: At, out: &mut Vec<Change>) {
 
 /// Servers keyed by URL without a trailing slash (`https://x/v1/` and `https://x/v1` are one).
 fn server_urls(side: At<'_>) -> Vec<(String, At<'_>)> {
-    let Some(servers) = side.get("servers") else { return Vec::new() };
-    servers.items().into_iter().filter_map(|s| Some((s.str("url")?.trim_end_matches('/').to_string(), s))).collect()
+    let Some(servers) = side.get("servers") else {
+        return Vec::new();
+    };
+    servers
+        .items()
+        .into_iter()
+        .filter_map(|s| Some((s.str("url")?.trim_end_matches('/').to_string(), s)))
+        .collect()
 }

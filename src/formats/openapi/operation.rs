@@ -43,16 +43,24 @@ pub(super) fn diff(pair: Paired<Endpoint<'_>>, out: &mut Vec<Change>) {
                 (None, false) => " without prior deprecation".to_string(),
             };
             out.push(
-                Change::new("openapi.operation.removed", &name, format!("The operation {name} was removed{note}."))
-                    .at(Some(b.method_loc.clone()), None)
-                    .removal(removal),
+                Change::new(
+                    "openapi.operation.removed",
+                    &name,
+                    format!("The operation {name} was removed{note}."),
+                )
+                .at(Some(b.method_loc.clone()), None)
+                .removal(removal),
             );
         }
         Paired::Added(h) => {
             let name = h.name();
             out.push(
-                Change::new("openapi.operation.added", &name, format!("The operation {name} was added."))
-                    .at(None, Some(h.method_loc.clone())),
+                Change::new(
+                    "openapi.operation.added",
+                    &name,
+                    format!("The operation {name} was added."),
+                )
+                .at(None, Some(h.method_loc.clone())),
             );
         }
         Paired::Kept(b, h) => {
@@ -74,13 +82,21 @@ fn diff_lifecycle(b: &Endpoint, h: &Endpoint, out: &mut Vec<Change>) {
     let (was, is) = (b.op.flag("deprecated"), h.op.flag("deprecated"));
     if !was && is {
         out.push(
-            Change::new("openapi.operation.deprecated", &name, format!("The operation {name} was deprecated."))
-                .at(Some(b.method_loc.clone()), Some(h.op.key_loc("deprecated"))),
+            Change::new(
+                "openapi.operation.deprecated",
+                &name,
+                format!("The operation {name} was deprecated."),
+            )
+            .at(Some(b.method_loc.clone()), Some(h.op.key_loc("deprecated"))),
         );
     } else if was && !is {
         out.push(
-            Change::new("openapi.operation.reactivated", &name, format!("The operation {name} is no longer deprecated."))
-                .at(Some(b.op.key_loc("deprecated")), Some(h.method_loc.clone())),
+            Change::new(
+                "openapi.operation.reactivated",
+                &name,
+                format!("The operation {name} is no longer deprecated."),
+            )
+            .at(Some(b.op.key_loc("deprecated")), Some(h.method_loc.clone())),
         );
     }
     let (old, new) = (b.op.sunset(), h.op.sunset());
@@ -91,14 +107,25 @@ fn diff_lifecycle(b: &Endpoint, h: &Endpoint, out: &mut Vec<Change>) {
             (Some(o), None) => format!("The sunset date {o} of {name} was removed."),
             (None, None) => return,
         };
-        let loc = |e: &Endpoint| if e.op.has("x-sunset") { e.op.key_loc("x-sunset") } else { e.method_loc.clone() };
-        out.push(Change::new("openapi.operation.sunset-changed", &name, message).at(Some(loc(b)), Some(loc(h))));
+        let loc = |e: &Endpoint| {
+            if e.op.has("x-sunset") {
+                e.op.key_loc("x-sunset")
+            } else {
+                e.method_loc.clone()
+            }
+        };
+        out.push(
+            Change::new("openapi.operation.sunset-changed", &name, message)
+                .at(Some(loc(b)), Some(loc(h))),
+        );
     }
 }
 
 /// A changed or dropped `operationId` renames the method in every generated client.
 fn diff_operation_id(b: &Endpoint, h: &Endpoint, out: &mut Vec<Change>) {
-    let Some(old) = b.op.str("operationId") else { return };
+    let Some(old) = b.op.str("operationId") else {
+        return;
+    };
     let new = h.op.str("operationId");
     if new == Some(old) {
         return;
@@ -108,8 +135,13 @@ fn diff_operation_id(b: &Endpoint, h: &Endpoint, out: &mut Vec<Change>) {
         Some(new) => format!("The operationId of {name} changed from {old} to {new}."),
         None => format!("The operationId {old} of {name} was removed."),
     };
-    let head_loc = if new.is_some() { h.op.key_loc("operationId") } else { h.method_loc.clone() };
+    let head_loc = if new.is_some() {
+        h.op.key_loc("operationId")
+    } else {
+        h.method_loc.clone()
+    };
     out.push(
-        Change::new("openapi.operation.id-changed", &name, message).at(Some(b.op.key_loc("operationId")), Some(head_loc)),
+        Change::new("openapi.operation.id-changed", &name, message)
+            .at(Some(b.op.key_loc("operationId")), Some(head_loc)),
     );
 }

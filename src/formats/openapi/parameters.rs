@@ -33,13 +33,21 @@ impl Param<'_> {
             _ => "simple",
         };
         let style = self.at.str("style").unwrap_or(default_style).to_string();
-        let explode = self.at.get("explode").and_then(|e| e.node.as_bool()).unwrap_or(style == "form");
+        let explode = self
+            .at
+            .get("explode")
+            .and_then(|e| e.node.as_bool())
+            .unwrap_or(style == "form");
         (style, explode)
     }
 
     fn media_type(&self) -> Option<String> {
         let content = self.at.get("content")?;
-        content.members().into_iter().next().map(|m| m.key.to_ascii_lowercase())
+        content
+            .members()
+            .into_iter()
+            .next()
+            .map(|m| m.key.to_ascii_lowercase())
     }
 }
 
@@ -60,7 +68,11 @@ fn params<'a>(e: &Endpoint<'a>) -> Vec<(Key, Param<'a>)> {
             .filter_map(|at| {
                 let location = at.str("in")?;
                 let name = at.str("name")?;
-                matches!(location, "query" | "header" | "path" | "cookie").then_some(Param { location, name, at })
+                matches!(location, "query" | "header" | "path" | "cookie").then_some(Param {
+                    location,
+                    name,
+                    at,
+                })
             })
             .collect()
     };
@@ -68,7 +80,10 @@ fn params<'a>(e: &Endpoint<'a>) -> Vec<(Key, Param<'a>)> {
     let own = read(e.op.get("parameters"));
     let mut all: Vec<Param<'a>> = read(e.path_params)
         .into_iter()
-        .filter(|p| !own.iter().any(|o| o.location == p.location && o.name == p.name))
+        .filter(|p| {
+            !own.iter()
+                .any(|o| o.location == p.location && o.name == p.name)
+        })
         .collect();
     all.extend(own);
     all.into_iter()
@@ -96,7 +111,10 @@ pub(super) fn diff(b: &Endpoint, h: &Endpoint, out: &mut Vec<Change>) {
                     Change::new(
                         "openapi.parameter.removed",
                         locus,
-                        format!("The {} parameter {} of {endpoint} was removed.", bp.location, bp.name),
+                        format!(
+                            "The {} parameter {} of {endpoint} was removed.",
+                            bp.location, bp.name
+                        ),
                     )
                     .at(Some(bp.at.loc()), None)
                     .removal(bp.at.removal()),
@@ -110,8 +128,15 @@ pub(super) fn diff(b: &Endpoint, h: &Endpoint, out: &mut Vec<Change>) {
                     ("openapi.parameter.optional-added", "optional")
                 };
                 out.push(
-                    Change::new(rule, locus, format!("A new {kind} {} parameter {} was added to {endpoint}.", hp.location, hp.name))
-                        .at(None, Some(hp.at.loc())),
+                    Change::new(
+                        rule,
+                        locus,
+                        format!(
+                            "A new {kind} {} parameter {} was added to {endpoint}.",
+                            hp.location, hp.name
+                        ),
+                    )
+                    .at(None, Some(hp.at.loc())),
                 );
             }
             Paired::Kept(bp, hp) => diff_kept(&endpoint, b, &bp, &hp, out),
@@ -126,18 +151,36 @@ fn diff_kept(endpoint: &str, b: &Endpoint, bp: &Param, hp: &Param, out: &mut Vec
     match (bp.required(), hp.required()) {
         (false, true) => {
             let (bl, hl) = at();
-            out.push(Change::new("openapi.parameter.became-required", &locus, format!("{what} became required.")).at(bl, hl));
+            out.push(
+                Change::new(
+                    "openapi.parameter.became-required",
+                    &locus,
+                    format!("{what} became required."),
+                )
+                .at(bl, hl),
+            );
         }
         (true, false) => {
             let (bl, hl) = at();
-            out.push(Change::new("openapi.parameter.became-optional", &locus, format!("{what} became optional.")).at(bl, hl));
+            out.push(
+                Change::new(
+                    "openapi.parameter.became-optional",
+                    &locus,
+                    format!("{what} became optional."),
+                )
+                .at(bl, hl),
+            );
         }
         _ => {}
     }
     if !bp.at.flag("deprecated") && hp.at.flag("deprecated") {
         out.push(
-            Change::new("openapi.parameter.deprecated", &locus, format!("{what} was deprecated."))
-                .at(Some(bp.at.loc()), Some(hp.at.key_loc("deprecated"))),
+            Change::new(
+                "openapi.parameter.deprecated",
+                &locus,
+                format!("{what} was deprecated."),
+            )
+            .at(Some(bp.at.loc()), Some(hp.at.key_loc("deprecated"))),
         );
     }
     let (old, new) = (serialization(bp), serialization(hp));

@@ -18,16 +18,35 @@ pub(super) fn diff(b: &Endpoint, h: &Endpoint, out: &mut Vec<Change>) {
                 ("openapi.request-body.added-optional", "optional")
             };
             out.push(
-                Change::new(rule, locus, format!("{endpoint} now takes an {kind} request body."))
-                    .at(Some(b.method_loc.clone()), Some(h.op.key_loc("requestBody"))),
+                Change::new(
+                    rule,
+                    locus,
+                    format!("{endpoint} now takes an {kind} request body."),
+                )
+                .at(
+                    Some(b.method_loc.clone()),
+                    Some(h.op.key_loc("requestBody")),
+                ),
             );
         }
         (Some(_), None) => out.push(
-            Change::new("openapi.request-body.removed", locus, format!("{endpoint} no longer takes a request body."))
-                .at(Some(b.op.key_loc("requestBody")), Some(h.method_loc.clone())),
+            Change::new(
+                "openapi.request-body.removed",
+                locus,
+                format!("{endpoint} no longer takes a request body."),
+            )
+            .at(
+                Some(b.op.key_loc("requestBody")),
+                Some(h.method_loc.clone()),
+            ),
         ),
         (Some(bb), Some(hb)) => {
-            let at = || (Some(b.op.key_loc("requestBody")), Some(h.op.key_loc("requestBody")));
+            let at = || {
+                (
+                    Some(b.op.key_loc("requestBody")),
+                    Some(h.op.key_loc("requestBody")),
+                )
+            };
             match (bb.flag("required"), hb.flag("required")) {
                 (false, true) => {
                     let (bl, hl) = at();
@@ -77,7 +96,14 @@ pub(super) fn diff(b: &Endpoint, h: &Endpoint, out: &mut Vec<Change>) {
                             added: "openapi.request-body.schema-added",
                             removed: "openapi.request-body.schema-removed",
                         };
-                        media::diff_schemas(&bm, &hm, h.role.request(), &media_locus, presence, out);
+                        media::diff_schemas(
+                            &bm,
+                            &hm,
+                            h.role.request(),
+                            &media_locus,
+                            presence,
+                            out,
+                        );
                     }
                 }
             }

@@ -37,7 +37,10 @@ pub(super) fn diff(b: &Endpoint, h: &Endpoint, out: &mut Vec<Change>) {
                     Change::new(
                         rule,
                         format!("{endpoint} {}", m.key),
-                        format!("{endpoint} can now answer with the {kind} response {}.", m.key),
+                        format!(
+                            "{endpoint} can now answer with the {kind} response {}.",
+                            m.key
+                        ),
                     )
                     .at(None, Some(m.key_loc)),
                 );
@@ -93,13 +96,20 @@ fn diff_headers(h: &Endpoint, locus: &str, br: At, hr: At, out: &mut Vec<Change>
         match p {
             Paired::Removed(m) => {
                 let required = m.value.flag("required");
-                let rule = if required { "openapi.response-header.removed" } else { "openapi.response-header.optional-removed" };
+                let rule = if required {
+                    "openapi.response-header.removed"
+                } else {
+                    "openapi.response-header.optional-removed"
+                };
                 let kind = if required { "required" } else { "optional" };
                 out.push(
                     Change::new(
                         rule,
                         format!("{locus} header {}", m.key),
-                        format!("The {kind} header {} of the {locus} response was removed.", m.key),
+                        format!(
+                            "The {kind} header {} of the {locus} response was removed.",
+                            m.key
+                        ),
                     )
                     .at(Some(m.key_loc), None)
                     .removal(m.value.removal()),
@@ -120,13 +130,25 @@ fn diff_headers(h: &Endpoint, locus: &str, br: At, hr: At, out: &mut Vec<Change>
                         Change::new(
                             "openapi.response-header.became-optional",
                             &header_locus,
-                            format!("The header {} of the {locus} response became optional.", hm.key),
+                            format!(
+                                "The header {} of the {locus} response became optional.",
+                                hm.key
+                            ),
                         )
                         .at(Some(bm.key_loc.clone()), Some(hm.key_loc.clone())),
                     );
                 }
-                if let (Some(bs), Some(hs)) = (media::schema_of(bm.value), media::schema_of(hm.value)) {
-                    jsonschema::diff(bs.side(), hs.side(), h.role.response(), PREFIX, &header_locus, out);
+                if let (Some(bs), Some(hs)) =
+                    (media::schema_of(bm.value), media::schema_of(hm.value))
+                {
+                    jsonschema::diff(
+                        bs.side(),
+                        hs.side(),
+                        h.role.response(),
+                        PREFIX,
+                        &header_locus,
+                        out,
+                    );
                 }
             }
         }
@@ -135,12 +157,20 @@ fn diff_headers(h: &Endpoint, locus: &str, br: At, hr: At, out: &mut Vec<Change>
 
 /// Responses keyed by status, `2xx` and `2XX` being one.
 fn statuses<'a>(e: &Endpoint<'a>) -> Vec<(String, Member<'a>)> {
-    let Some(responses) = e.op.get("responses") else { return Vec::new() };
-    responses.members().into_iter().map(|m| (m.key.to_ascii_uppercase(), m)).collect()
+    let Some(responses) = e.op.get("responses") else {
+        return Vec::new();
+    };
+    responses
+        .members()
+        .into_iter()
+        .map(|m| (m.key.to_ascii_uppercase(), m))
+        .collect()
 }
 
 fn headers(response: At<'_>) -> Vec<(String, Member<'_>)> {
-    let Some(headers) = response.get("headers") else { return Vec::new() };
+    let Some(headers) = response.get("headers") else {
+        return Vec::new();
+    };
     headers
         .members()
         .into_iter()

@@ -16,9 +16,15 @@ use crate::change::{Change, Loc};
 pub(super) fn diff_operation(b: &Endpoint, h: &Endpoint, out: &mut Vec<Change>) {
     let effective = |e: &Endpoint| -> (Requirements, Loc) {
         if e.op.has("security") {
-            (Requirements::read(e.op.get("security")), e.op.key_loc("security"))
+            (
+                Requirements::read(e.op.get("security")),
+                e.op.key_loc("security"),
+            )
         } else if e.root.has("security") {
-            (Requirements::read(e.root.get("security")), e.root.key_loc("security"))
+            (
+                Requirements::read(e.root.get("security")),
+                e.root.key_loc("security"),
+            )
         } else {
             (Requirements::read(None), e.method_loc.clone())
         }
@@ -46,7 +52,12 @@ impl Requirements {
                 .members()
                 .into_iter()
                 .map(|m| {
-                    let scopes = m.value.items().into_iter().filter_map(|s| s.node.as_str().map(str::to_string)).collect();
+                    let scopes = m
+                        .value
+                        .items()
+                        .into_iter()
+                        .filter_map(|s| s.node.as_str().map(str::to_string))
+                        .collect();
                     (m.key.to_string(), scopes)
                 })
                 .collect();
@@ -58,15 +69,29 @@ impl Requirements {
             names.sort_unstable();
             alternatives.push((names.join(" + "), schemes));
         }
-        Requirements { anonymous, alternatives }
+        Requirements {
+            anonymous,
+            alternatives,
+        }
     }
 
     fn describe(&self) -> String {
-        self.alternatives.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>().join(" or ")
+        self.alternatives
+            .iter()
+            .map(|(k, _)| k.as_str())
+            .collect::<Vec<_>>()
+            .join(" or ")
     }
 }
 
-fn compare(b: &Requirements, h: &Requirements, locus: &str, subject: &str, (bl, hl): (Loc, Loc), out: &mut Vec<Change>) {
+fn compare(
+    b: &Requirements,
+    h: &Requirements,
+    locus: &str,
+    subject: &str,
+    (bl, hl): (Loc, Loc),
+    out: &mut Vec<Change>,
+) {
     let at = |c: Change| c.at(Some(bl.clone()), Some(hl.clone()));
     match (b.anonymous, h.anonymous) {
         (true, false) => {
@@ -85,7 +110,12 @@ fn compare(b: &Requirements, h: &Requirements, locus: &str, subject: &str, (bl, 
                     Paired::Kept(bs, hs) => compare_scopes(&bs, &hs, locus, subject, &at, out),
                 }
             }
-            let keys = |r: &Requirements| r.alternatives.iter().map(|(k, _)| (k.clone(), k.clone())).collect::<Vec<_>>();
+            let keys = |r: &Requirements| {
+                r.alternatives
+                    .iter()
+                    .map(|(k, _)| (k.clone(), k.clone()))
+                    .collect::<Vec<_>>()
+            };
             for p in pair(keys(b), keys(h)) {
                 match p {
                     Paired::Removed(k) => out.push(at(Change::new(
@@ -115,7 +145,9 @@ fn compare_scopes(
     out: &mut Vec<Change>,
 ) {
     for (scheme, new_scopes) in h {
-        let Some((_, old_scopes)) = b.iter().find(|(s, _)| s == scheme) else { continue };
+        let Some((_, old_scopes)) = b.iter().find(|(s, _)| s == scheme) else {
+            continue;
+        };
         for scope in old_scopes.iter().filter(|s| !new_scopes.contains(s)) {
             out.push(at(Change::new(
                 "openapi.security.scope-removed",
@@ -173,8 +205,16 @@ pub(super) fn diff_schemes(base: At, head: At, out: &mut Vec<Change>) {
 type Scheme<'a> = (String, (String, Loc, At<'a>));
 
 fn schemes(side: At<'_>) -> Vec<Scheme<'_>> {
-    let Some(map) = side.get("components").and_then(|c| c.get("securitySchemes")) else { return Vec::new() };
-    map.members().into_iter().map(|m| (m.key.to_string(), (m.key.to_string(), m.key_loc, m.value))).collect()
+    let Some(map) = side
+        .get("components")
+        .and_then(|c| c.get("securitySchemes"))
+    else {
+        return Vec::new();
+    };
+    map.members()
+        .into_iter()
+        .map(|m| (m.key.to_string(), (m.key.to_string(), m.key_loc, m.value)))
+        .collect()
 }
 
 /// What a client must do to send credentials with a scheme: its type and, where they apply,
@@ -184,7 +224,11 @@ fn transport(scheme: At) -> String {
     match field("type") {
         "http" => format!("http {}", field("scheme").to_ascii_lowercase()),
         "apiKey" => {
-            let name = if field("in") == "header" { field("name").to_ascii_lowercase() } else { field("name").to_string() };
+            let name = if field("in") == "header" {
+                field("name").to_ascii_lowercase()
+            } else {
+                field("name").to_string()
+            };
             format!("apiKey in {} {name}", field("in"))
         }
         other => other.to_string(),

@@ -84,8 +84,10 @@ OBJ = lambda props, req=None, **kw: {"type": "object", "properties": props, **({
 # --- types -----------------------------------------------------------------------------------
 aspect("type-changed", (B, B), "The schema's type changed to an incompatible one.",
        "values of the old type are rejected, values of the new type are unknown to old readers",
-       {"request": bodyprop("request", "type-changed") + ["request-parameter-type-changed", "request-parameter-property-type-changed"],
-        "response": bodyprop("response", "type-changed") + ["response-header-type-changed"]},
+       {"request": bodyprop("request", "type-changed") + ["request-parameter-type-changed", "request-parameter-property-type-changed"]
+                   + [f"request-{x}-list-of-types-narrowed" for x in ("body", "property", "parameter", "parameter-property")],
+        "response": bodyprop("response", "type-changed") + ["response-header-type-changed"]
+                    + [f"response-{x}-list-of-types-widened" for x in ("body", "property")]},
        ({"type": "string"}, {"type": "integer"}), near=({"type": "integer"}, {"type": "number"}))
 aspect("type-widened", WIDEN, "The schema's type was widened (integer to number, a type added to a type array, a type removed).",
        "values of the added types",
