@@ -8,7 +8,7 @@ use crate::error::{Error, Result};
 use crate::formats::Kind;
 use crate::source::Tree;
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 pub use renames::{similarity, MIN_SIMILARITY};
 
@@ -131,23 +131,19 @@ pub fn pair(
         }
     }
     let mut pairs = Vec::new();
-    let head_by_path: BTreeMap<(&str, Kind), &ContractFile> =
-        head.iter().map(|c| ((c.path.as_str(), c.kind), c)).collect();
-    let base_by_path: BTreeMap<(&str, Kind), &ContractFile> =
-        base.iter().map(|c| ((c.path.as_str(), c.kind), c)).collect();
+    let base_paths: BTreeSet<(&str, Kind)> = base.iter().map(|c| (c.path.as_str(), c.kind)).collect();
+    let head_paths: BTreeSet<(&str, Kind)> = head.iter().map(|c| (c.path.as_str(), c.kind)).collect();
     let mut removed: BTreeMap<Kind, Vec<&str>> = BTreeMap::new();
     let mut added: BTreeMap<Kind, Vec<&str>> = BTreeMap::new();
-    for (&(path, kind), _) in &base_by_path {
-        if head_by_path.contains_key(&(path, kind)) {
+    for &(path, kind) in &base_paths {
+        if head_paths.contains(&(path, kind)) {
             pairs.push(Pair { kind, base: Some(path.to_string()), head: Some(path.to_string()) });
         } else {
             removed.entry(kind).or_default().push(path);
         }
     }
-    for (&(path, kind), _) in &head_by_path {
-        if !base_by_path.contains_key(&(path, kind)) {
-            added.entry(kind).or_default().push(path);
-        }
+    for &(path, kind) in head_paths.difference(&base_paths) {
+        added.entry(kind).or_default().push(path);
     }
     for (kind, removed) in &removed {
         let added = added.remove(kind).unwrap_or_default();

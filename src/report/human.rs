@@ -17,7 +17,8 @@ pub fn render(report: &Report, sources: &Sources, style: &Style) -> String {
     let theme = if style.colour { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
     let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
     let mut out = String::new();
-    let _ = writeln!(out, "contractdiff: {} → {}", side_label(&report.base), side_label(&report.head));
+    // Sides are labelled by the source layer, git ones with their short commit id.
+    let _ = writeln!(out, "contractdiff: {} → {}", report.base.rev, report.head.rev);
     for contract in &report.contracts {
         render_contract(&mut out, contract, sources, style, &handler);
     }
@@ -43,13 +44,6 @@ pub fn render(report: &Report, sources: &Sources, style: &Style) -> String {
         s.breaking, s.blocking, s.risky, s.additive, s.deprecation, s.info
     );
     out
-}
-
-fn side_label(rev: &super::Revision) -> String {
-    match &rev.commit {
-        Some(commit) => format!("{} ({})", rev.rev, &commit[..commit.len().min(10)]),
-        None => rev.rev.clone(),
-    }
 }
 
 fn render_contract(out: &mut String, contract: &ContractReport, sources: &Sources, style: &Style, handler: &GraphicalReportHandler) {

@@ -34,12 +34,15 @@ pub(super) fn diff_operation(b: &Endpoint, h: &Endpoint, out: &mut Vec<Change>) 
     compare(&br, &hr, &format!("{name} security"), &name, (bl, hl), out);
 }
 
+/// The schemes of one alternative, each with the scopes it needs.
+type Schemes = Vec<(String, Vec<String>)>;
+
 /// One revision's requirement alternatives, in document order.
 struct Requirements {
     /// Calling without credentials is allowed.
     anonymous: bool,
     /// Each alternative: its key (scheme names sorted, joined by ` + `) and its schemes' scopes.
-    alternatives: Vec<(String, Vec<(String, Vec<String>)>)>,
+    alternatives: Vec<(String, Schemes)>,
 }
 
 impl Requirements {
@@ -48,7 +51,7 @@ impl Requirements {
         let mut alternatives = Vec::new();
         let mut anonymous = items.is_empty();
         for item in items {
-            let schemes: Vec<(String, Vec<String>)> = item
+            let schemes: Schemes = item
                 .members()
                 .into_iter()
                 .map(|m| {
