@@ -1,9 +1,9 @@
 //! The floor for a diff: parsing both sides with the parser the pipeline uses, and nothing else.
 //! `benches/stripe.sh` compares whole runs with this process's wall time and peak RSS.
 //!
-//! Usage: `parse_floor OLD NEW` (cargo bench appends `--bench`, which is ignored).
-//! Prints, on stdout, the in-process time for both parses one after the other and side by side
-//! (the pipeline loads the two sides in parallel).
+//! Usage: `parse_floor OLD NEW [--sequential]` (cargo bench appends `--bench`, which is ignored).
+//! Both files are parsed side by side by default, as the pipeline loads the two sides in
+//! parallel; `--sequential` parses one after the other. Prints the in-process times on stdout.
 
 use contractdiff::doc::Document;
 use std::time::{Duration, Instant};
@@ -18,34 +18,32 @@ fn parse(path: &str) -> (Document, usize, Duration) {
 }
 
 fn main() {
-    let paths: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| !a.starts_with("--"))
-        .collect();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let sequential = args.iter().any(|a| a == "--sequential");
+    let paths: Vec<&String> = args.iter().filter(|a| !a.starts_with("--")).collect();
     let [old, new] = paths.as_slice() else {
-        eprintln!("usage: parse_floor OLD NEW");
+        eprintln!("usage: parse_floor OLD NEW [--sequential]");
         std::process::exit(2);
     };
     let started = Instant::now();
-    let (old_doc, old_bytes, old_time) = parse(old);
-    let (new_doc, new_bytes, new_time) = parse(new);
-    let sequential = started.elapsed();
-    drop((old_doc, new_doc));
-
-    let started = Instant::now();
-    std::thread::scope(|s| {
-        let job = s.spawn(|| parse(old));
-        let new_doc = parse(new);
-        drop((job.join().unwrap(), new_doc));
-    });
-    let parallel = started.elapsed();
-
+    let (old, new) = if sequential {
+        (parse(old), parse(new))
+    } else {
+        std::thread::scope(|s| {
+            let job = s.spawn(|| parse(old));
+            let new = parse(new);
+            (job.join().unwrap(), new)
+        })
+    };
+    let total = started.elapsed();
     let ms = |d: Duration| d.as_secs_f64() * 1e3;
     println!(
-        "old {old_bytes} B {:.1} ms, new {new_bytes} B {:.1} ms, sequential {:.1} ms, parallel {:.1} ms",
-        ms(old_time),
-        ms(new_time),
-        ms(sequential),
-        ms(parallel)
+        "old {} B {:.1} ms, new {} B {:.1} ms, both {} {:.1} ms",
+        old.1,
+        ms(old.2),
+        new.1,
+        ms(new.2),
+        if sequential { "sequential" } else { "in parallel" },
+        ms(total)
     );
 }

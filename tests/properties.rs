@@ -66,16 +66,12 @@ fn leaf_schema() -> impl Strategy<Value = Value> {
             }
             Value::Object(m)
         });
-    let number = (
-        prop_oneof![Just("integer"), Just("number")],
-        bounds("minimum", "maximum"),
-    )
-        .prop_map(|(t, mut m)| {
-            m.insert("type".into(), json!(t));
-            Value::Object(m)
-        });
-    let refs = prop::sample::select(&COMPONENTS[..])
-        .prop_map(|name| json!({"$ref": format!("#/components/schemas/{name}")}));
+    let number = (prop_oneof![Just("integer"), Just("number")], bounds("minimum", "maximum")).prop_map(|(t, mut m)| {
+        m.insert("type".into(), json!(t));
+        Value::Object(m)
+    });
+    let refs =
+        prop::sample::select(&COMPONENTS[..]).prop_map(|name| json!({"$ref": format!("#/components/schemas/{name}")}));
     prop_oneof![4 => string, 3 => number, 1 => Just(json!({"type": "boolean"})), 2 => refs]
 }
 
@@ -93,10 +89,7 @@ fn schema() -> impl Strategy<Value = Value> {
                     let names: Vec<&String> = props.keys().collect();
                     let required = json!([names[pick.index(names.len())]]);
                     let props: Map<String, Value> = props.into_iter().collect();
-                    with_nullable(
-                        json!({"type": "object", "properties": props, "required": required}),
-                        nullable,
-                    )
+                    with_nullable(json!({"type": "object", "properties": props, "required": required}), nullable)
                 }),
             (inner.clone(), bounds("minItems", "maxItems")).prop_map(|(items, mut m)| {
                 m.insert("type".into(), json!("array"));
@@ -118,13 +111,8 @@ fn with_nullable(mut schema: Value, nullable: bool) -> Value {
 const MEDIA: [&str; 3] = ["application/json", "application/xml", "text/plain"];
 
 fn content() -> impl Strategy<Value = Value> {
-    prop::collection::btree_map(prop::sample::select(&MEDIA[..]), schema(), 1..3).prop_map(|m| {
-        Value::Object(
-            m.into_iter()
-                .map(|(k, s)| (k.to_string(), json!({"schema": s})))
-                .collect(),
-        )
-    })
+    prop::collection::btree_map(prop::sample::select(&MEDIA[..]), schema(), 1..3)
+        .prop_map(|m| Value::Object(m.into_iter().map(|(k, s)| (k.to_string(), json!({"schema": s}))).collect()))
 }
 
 fn parameter(location: &'static str) -> impl Strategy<Value = Value> {
@@ -137,16 +125,10 @@ const STATUSES: [&str; 5] = ["200", "201", "400", "404", "default"];
 
 fn operation(path_param: bool, with_body: bool) -> impl Strategy<Value = Value> {
     let params = prop::collection::vec(prop_oneof![parameter("query"), parameter("header")], 0..3);
-    let responses = prop::collection::btree_map(
-        prop::sample::select(&STATUSES[..]),
-        (text(), prop::option::of(content())),
-        1..3,
-    );
-    let body = if with_body {
-        prop::option::weighted(0.8, (any::<bool>(), content())).boxed()
-    } else {
-        Just(None).boxed()
-    };
+    let responses =
+        prop::collection::btree_map(prop::sample::select(&STATUSES[..]), (text(), prop::option::of(content())), 1..3);
+    let body =
+        if with_body { prop::option::weighted(0.8, (any::<bool>(), content())).boxed() } else { Just(None).boxed() };
     (params, responses, body, prop::option::of(text())).prop_map(move |(params, responses, body, summary)| {
         let mut op = Map::new();
         if let Some(s) = summary {
@@ -186,10 +168,7 @@ fn path_item(path: &'static str) -> impl Strategy<Value = Value> {
         .prop_flat_map(move |methods| {
             methods
                 .into_iter()
-                .map(|m| {
-                    operation(path_param, matches!(m, "post" | "put"))
-                        .prop_map(move |op| (m.to_string(), op))
-                })
+                .map(|m| operation(path_param, matches!(m, "post" | "put")).prop_map(move |op| (m.to_string(), op)))
                 .collect::<Vec<_>>()
         })
         .prop_map(|ops| Value::Object(ops.into_iter().collect()))
@@ -199,32 +178,27 @@ fn path_item(path: &'static str) -> impl Strategy<Value = Value> {
 /// and inlining terminates.
 fn document() -> impl Strategy<Value = Value> {
     let paths = prop::sample::subsequence(&PATHS[..], 1..=3).prop_flat_map(|chosen| {
-        chosen
-            .into_iter()
-            .map(|p| path_item(p).prop_map(move |item| (p.to_string(), item)))
-            .collect::<Vec<_>>()
+        chosen.into_iter().map(|p| path_item(p).prop_map(move |item| (p.to_string(), item))).collect::<Vec<_>>()
     });
     let components = prop::collection::vec(schema(), COMPONENTS.len());
-    (any::<bool>(), "[0-9]\\.[0-9]\\.[0-9]", paths, components).prop_map(
-        |(v31, version, paths, components)| {
-            let schemas: Map<String, Value> = components
-                .into_iter()
-                .enumerate()
-                .map(|(i, mut s)| {
-                    cut_forward_refs(&mut s, i);
-                    (COMPONENTS[i].to_string(), s)
-                })
-                .collect();
-            let mut doc = json!({
-                "openapi": if v31 { "3.1.0" } else { "3.0.3" },
-                "info": {"title": "Generated", "version": version},
-                "paths": Value::Object(paths.into_iter().collect()),
-                "components": {"schemas": schemas},
-            });
-            for_version(&mut doc, v31);
-            doc
-        },
-    )
+    (any::<bool>(), "[0-9]\\.[0-9]\\.[0-9]", paths, components).prop_map(|(v31, version, paths, components)| {
+        let schemas: Map<String, Value> = components
+            .into_iter()
+            .enumerate()
+            .map(|(i, mut s)| {
+                cut_forward_refs(&mut s, i);
+                (COMPONENTS[i].to_string(), s)
+            })
+            .collect();
+        let mut doc = json!({
+            "openapi": if v31 { "3.1.0" } else { "3.0.3" },
+            "info": {"title": "Generated", "version": version},
+            "paths": Value::Object(paths.into_iter().collect()),
+            "components": {"schemas": schemas},
+        });
+        for_version(&mut doc, v31);
+        doc
+    })
 }
 
 /// Replace refs to component `i` or later with a plain schema.
@@ -233,11 +207,7 @@ fn cut_forward_refs(schema: &mut Value, i: usize) {
         Value::Object(m) => {
             if let Some(Value::String(r)) = m.get("$ref") {
                 let name = r.rsplit('/').next().unwrap_or_default();
-                if COMPONENTS
-                    .iter()
-                    .position(|c| *c == name)
-                    .is_none_or(|j| j >= i)
-                {
+                if COMPONENTS.iter().position(|c| *c == name).is_none_or(|j| j >= i) {
                     *schema = json!({"type": "string"});
                 }
                 return;
@@ -253,10 +223,7 @@ fn cut_forward_refs(schema: &mut Value, i: usize) {
 fn for_version(value: &mut Value, v31: bool) {
     match value {
         Value::Object(m) => {
-            if v31
-                && m.get("nullable") == Some(&json!(true))
-                && m.get("type").is_some_and(Value::is_string)
-            {
+            if v31 && m.get("nullable") == Some(&json!(true)) && m.get("type").is_some_and(Value::is_string) {
                 m.remove("nullable");
                 let t = m["type"].clone();
                 m["type"] = json!([t, "null"]);
@@ -325,10 +292,7 @@ fn emit(value: &Value, indent: usize, out: &mut String) {
 fn shuffle_keys(value: &Value, seed: &mut u64) -> Value {
     match value {
         Value::Object(m) => {
-            let mut entries: Vec<(String, Value)> = m
-                .iter()
-                .map(|(k, v)| (k.clone(), shuffle_keys(v, seed)))
-                .collect();
+            let mut entries: Vec<(String, Value)> = m.iter().map(|(k, v)| (k.clone(), shuffle_keys(v, seed))).collect();
             for i in (1..entries.len()).rev() {
                 *seed ^= *seed << 13;
                 *seed ^= *seed >> 7;
@@ -348,18 +312,11 @@ fn inline_refs(value: &Value, components: &Map<String, Value>) -> Value {
     match value {
         Value::Object(m) => {
             if let Some(Value::String(r)) = m.get("$ref") {
-                if let Some(target) = r
-                    .strip_prefix("#/components/schemas/")
-                    .and_then(|name| components.get(name))
-                {
+                if let Some(target) = r.strip_prefix("#/components/schemas/").and_then(|name| components.get(name)) {
                     return inline_refs(target, components);
                 }
             }
-            Value::Object(
-                m.iter()
-                    .map(|(k, v)| (k.clone(), inline_refs(v, components)))
-                    .collect(),
-            )
+            Value::Object(m.iter().map(|(k, v)| (k.clone(), inline_refs(v, components))).collect())
         }
         Value::Array(a) => Value::Array(a.iter().map(|v| inline_refs(v, components)).collect()),
         other => other.clone(),
@@ -369,17 +326,13 @@ fn inline_refs(value: &Value, components: &Map<String, Value>) -> Value {
 /// The first operation in document order, and `base` with an optional query parameter added to it.
 fn with_added_parameter(base: &Value) -> (String, Value) {
     let mut head = base.clone();
-    let (path, item) = head["paths"]
-        .as_object_mut()
-        .unwrap()
-        .iter_mut()
-        .next()
-        .unwrap();
+    let (path, item) = head["paths"].as_object_mut().unwrap().iter_mut().next().unwrap();
     let (method, op) = item.as_object_mut().unwrap().iter_mut().next().unwrap();
     let at = format!("{} {path}", method.to_uppercase());
-    op["parameters"].as_array_mut().unwrap().push(
-        json!({"name": "added", "in": "query", "required": false, "schema": {"type": "string"}}),
-    );
+    op["parameters"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"name": "added", "in": "query", "required": false, "schema": {"type": "string"}}));
     (at, head)
 }
 
@@ -404,18 +357,18 @@ fn diff(old: (&str, String), new: (&str, String)) -> Vec<(String, Class)> {
     std::fs::create_dir_all(&base).unwrap();
     std::fs::create_dir_all(&head).unwrap();
     let (old_path, new_path) = (write(&base, old.0, &old.1), write(&head, new.0, &new.1));
-    contractdiff::run::changes_between(&old_path, &new_path).unwrap_or_else(|e| {
-        panic!(
-            "contractdiff failed: {e:?}\n--- old ---\n{}\n--- new ---\n{}",
-            old.1, new.1
-        )
-    })
+    contractdiff::run::changes_between(&old_path, &new_path)
+        .unwrap_or_else(|e| panic!("contractdiff failed: {e:?}\n--- old ---\n{}\n--- new ---\n{}", old.1, new.1))
 }
 
+/// `CASES` keeps the suite to seconds; `PROPTEST_CASES=5000` searches harder.
 fn config() -> ProptestConfig {
+    let defaults = ProptestConfig::default();
     ProptestConfig {
-        cases: CASES,
-        ..ProptestConfig::default()
+        cases: if std::env::var_os("PROPTEST_CASES").is_some() { defaults.cases } else { CASES },
+        // No regression files: an integration test has no lib.rs for proptest to place them by.
+        failure_persistence: None,
+        ..defaults
     }
 }
 
@@ -495,27 +448,15 @@ fn yaml_emitter_writes_block_style_with_json_quoted_scalars() {
 fn key_shuffle_and_inlining_change_what_they_should() {
     let doc = json!({"k1": 1, "k2": 2, "k3": 3, "k4": 4, "k5": 5, "k6": 6});
     let orders: std::collections::BTreeSet<Vec<String>> = (1u64..20)
-        .map(|seed| {
-            shuffle_keys(&doc, &mut seed.clone())
-                .as_object()
-                .unwrap()
-                .keys()
-                .cloned()
-                .collect()
-        })
+        .map(|seed| shuffle_keys(&doc, &mut seed.clone()).as_object().unwrap().keys().cloned().collect())
         .collect();
     assert!(orders.len() > 1, "the shuffle never reorders");
     assert!(orders.iter().all(|o| o.len() == 6));
 
-    let components = json!({"A": {"type": "string"}, "B": {"type": "array", "items": {"$ref": "#/components/schemas/A"}}});
-    let inlined = inline_refs(
-        &json!({"$ref": "#/components/schemas/B"}),
-        components.as_object().unwrap(),
-    );
-    assert_eq!(
-        inlined,
-        json!({"type": "array", "items": {"type": "string"}})
-    );
+    let components =
+        json!({"A": {"type": "string"}, "B": {"type": "array", "items": {"$ref": "#/components/schemas/A"}}});
+    let inlined = inline_refs(&json!({"$ref": "#/components/schemas/B"}), components.as_object().unwrap());
+    assert_eq!(inlined, json!({"type": "array", "items": {"type": "string"}}));
 }
 
 /// (e) needs a real difference to be detectable at all: check the pipeline sees one.
@@ -529,12 +470,5 @@ fn an_added_required_parameter_is_breaking() {
     assert_eq!(at, "GET /a");
     head["paths"]["/a"]["get"]["parameters"][0]["required"] = json!(true);
     let changes = diff(("api.yaml", to_yaml(&base)), ("api.yaml", to_yaml(&head)));
-    assert_eq!(
-        changes,
-        vec![(
-            "openapi.parameter.required-added".to_string(),
-            Class::Breaking
-        )]
-    );
+    assert_eq!(changes, vec![("openapi.parameter.required-added".to_string(), Class::Breaking)]);
 }
-

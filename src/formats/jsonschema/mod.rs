@@ -14,6 +14,7 @@ mod bounds;
 mod compose;
 mod enums;
 mod keywords;
+mod memo;
 mod objects;
 mod types;
 mod walk;
@@ -60,19 +61,35 @@ pub struct Side<'a> {
     pub node: &'a Node,
 }
 
+/// Where a contract's findings go, with what its schema comparisons have learned so far (shared
+/// by all its use sites, so unchanged shared schemas are compared once). Derefs to the findings.
+#[derive(Default)]
+pub struct Findings {
+    pub changes: Vec<Change>,
+    memo: memo::Memo,
+}
+
+impl std::ops::Deref for Findings {
+    type Target = Vec<Change>;
+    fn deref(&self) -> &Vec<Change> {
+        &self.changes
+    }
+}
+
+impl std::ops::DerefMut for Findings {
+    fn deref_mut(&mut self) -> &mut Vec<Change> {
+        &mut self.changes
+    }
+}
+
 /// Compare two schemas at one use site and push the findings to `out`.
 ///
 /// `locus` names the use site (`POST /pets request application/json`); findings below it append a
 /// JSON path (`$.owner.name`, `$.tags[]`). `prefix` is the format's rule-id prefix (`openapi`).
-pub fn diff(
-    base: Side<'_>,
-    head: Side<'_>,
-    dir: Direction,
-    prefix: &str,
-    locus: &str,
-    out: &mut Vec<Change>,
-) {
-    let mut walker = walk::Walker::new(dir, prefix, locus);
+/// A schema reached along several paths of one use site is reported once, at the first.
+pub fn diff(base: Side<'_>, head: Side<'_>, dir: Direction, prefix: &str, locus: &str, out: &mut Findings) {
+    let Findings { changes, memo } = out;
+    let mut walker = walk::Walker::new(memo, dir, prefix, locus);
     walker.compare(base, head, "$");
-    out.append(&mut walker.out);
+    changes.append(&mut walker.out);
 }

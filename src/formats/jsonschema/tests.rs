@@ -35,7 +35,7 @@ fn run(base: &str, head: &str, dir: Direction) -> Vec<Change> {
         bd.root.get("schema").expect("base schema"),
         hd.root.get("schema").expect("head schema"),
     );
-    let mut out = Vec::new();
+    let mut out = super::Findings::default();
     diff(
         Side {
             ws: &bw,
@@ -52,7 +52,7 @@ fn run(base: &str, head: &str, dir: Direction) -> Vec<Change> {
         "L",
         &mut out,
     );
-    out
+    out.changes
 }
 
 fn rules(changes: &[Change]) -> Vec<String> {
@@ -233,4 +233,40 @@ fn every_emitted_rule_is_in_the_catalogue() {
             );
         }
     }
+}
+
+/// The deep-equality cache is shared by every use site of a contract: it must skip unchanged
+/// shared schemas without hiding a change that sits deep inside a recursive one.
+#[test]
+fn shared_memo_skips_only_what_did_not_change() {
+    let doc = |max: u32, tag: &str| {
+        format!(
+            "a: {{$ref: '#/defs/Node'}}\nb: {{$ref: '#/defs/Node'}}\nc: {{$ref: '#/defs/Leaf'}}\ndefs:\n  Node:\n    type: object\n    properties:\n      child: {{$ref: '#/defs/Node'}}\n      leaf: {{$ref: '#/defs/Leaf'}}\n  Leaf:\n    type: object\n    properties:\n      name: {{type: string, maxLength: {max}}}\n      tag: {{type: string, description: {tag}}}\n"
+        )
+    };
+    let sites = |base: &str, head: &str| {
+        let (bw, hw) = (workspace(base), workspace(head));
+        let mut out = super::Findings::default();
+        for (key, site) in [("a", "first"), ("b", "second"), ("c", "third")] {
+            let (b, h) = (Side { ws: &bw, doc: bw.root(), node: bw.root().root.get(key).unwrap() }, Side {
+                ws: &hw,
+                doc: hw.root(),
+                node: hw.root().root.get(key).unwrap(),
+            });
+            diff(b, h, Direction::Request, "openapi", site, &mut out);
+        }
+        rules(&out.changes)
+    };
+    // A change in Leaf, reached through the recursive Node: found once at each use site.
+    assert_eq!(
+        sites(&doc(10, "x"), &doc(5, "x")),
+        [
+            "openapi.request.max-length-decreased first $.leaf.name",
+            "openapi.request.max-length-decreased second $.leaf.name",
+            "openapi.request.max-length-decreased third $.name",
+        ]
+    );
+    // A documentation-only edit is no change; identical documents are no change.
+    assert!(sites(&doc(10, "x"), &doc(10, "y")).is_empty());
+    assert!(sites(&doc(10, "x"), &doc(10, "x")).is_empty());
 }

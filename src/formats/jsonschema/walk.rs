@@ -1,6 +1,7 @@
 //! The recursion over two schemas: `$ref` following, cycle and size guards, and the helpers every
 //! aspect module uses to name places and emit findings.
 
+use super::memo::Memo;
 use super::{bounds, compose, enums, keywords, objects, types, Direction, Side};
 use crate::change::{Change, Loc};
 use crate::doc::{Node, Value};
@@ -10,8 +11,7 @@ use std::collections::HashSet;
 /// distinct `$ref`s are not, so the walk has its own bound.
 const MAX_NESTING: usize = 128;
 
-/// Most schema pairs compared for one use site. Shared schemas reached along many paths are
-/// re-reported at each path (as oasdiff does); this keeps pathological specs bounded.
+/// Most schema pairs compared for one use site; keeps pathological specs bounded.
 const MAX_STEPS: usize = 50_000;
 
 /// Two schemas being compared, after `$ref`s are followed. `b_outer`/`h_outer` are the schemas as
@@ -25,32 +25,33 @@ pub(super) struct Pair<'a> {
     pub h_outer: Side<'a>,
 }
 
-/// The key of a comparison for the cycle and clean-pair guards: the canonical `$ref` ids of both
+/// The key of a comparison for the once-per-use-site guard: the canonical `$ref` ids of both
 /// sides (when either side came through a ref) and the direction.
 type GuardKey = (String, String, Direction);
 
-pub(super) struct Walker {
+pub(super) struct Walker<'m> {
+    memo: &'m Memo,
     pub dir: Direction,
     prefix: String,
     locus: String,
     pub out: Vec<Change>,
-    /// Ref pairs being compared right now: meeting one again is a cycle.
-    on_stack: HashSet<GuardKey>,
-    /// Ref pairs already compared without a finding: comparing them again cannot find one.
-    clean: HashSet<GuardKey>,
+    /// Ref pairs already compared (or being compared) at this use site. A shared schema reached
+    /// along several paths is reported once, at the first path; meeting a pair that is still
+    /// being compared is a cycle (a recursive schema).
+    seen: HashSet<GuardKey>,
     depth: usize,
     steps: usize,
 }
 
-impl Walker {
-    pub fn new(dir: Direction, prefix: &str, locus: &str) -> Self {
+impl<'m> Walker<'m> {
+    pub fn new(memo: &'m Memo, dir: Direction, prefix: &str, locus: &str) -> Self {
         Walker {
+            memo,
             dir,
             prefix: prefix.to_string(),
             locus: locus.to_string(),
             out: Vec::new(),
-            on_stack: HashSet::new(),
-            clean: HashSet::new(),
+            seen: HashSet::new(),
             depth: 0,
             steps: 0,
         }
@@ -64,37 +65,22 @@ impl Walker {
         self.steps += 1;
         let (b_outer, b_id) = deref(base);
         let (h_outer, h_id) = deref(head);
-        let key = if b_id.is_some() || h_id.is_some() {
-            Some((b_id.unwrap_or_default(), h_id.unwrap_or_default(), self.dir))
-        } else {
-            None
-        };
-        if let Some(k) = &key {
-            if self.on_stack.contains(k) || self.clean.contains(k) {
+        if let (Some(b_id), Some(h_id)) = (&b_id, &h_id) {
+            // Most shared schemas did not change: know it without walking them.
+            if self.memo.deep_equal(b_outer, h_outer, (b_id.clone(), h_id.clone())) {
                 return;
             }
-            self.on_stack.insert(k.clone());
         }
-        let before = self.out.len();
+        if (b_id.is_some() || h_id.is_some())
+            && !self.seen.insert((b_id.unwrap_or_default(), h_id.unwrap_or_default(), self.dir))
+        {
+            return;
+        }
         self.depth += 1;
         let b = unwrap_single(b_outer);
         let h = unwrap_single(h_outer);
-        self.compare_schemas(
-            Pair {
-                b,
-                h,
-                b_outer,
-                h_outer,
-            },
-            path,
-        );
+        self.compare_schemas(Pair { b, h, b_outer, h_outer }, path);
         self.depth -= 1;
-        if let Some(k) = key {
-            self.on_stack.remove(&k);
-            if self.out.len() == before {
-                self.clean.insert(k);
-            }
-        }
     }
 
     fn compare_schemas(&mut self, p: Pair<'_>, path: &str) {
@@ -136,11 +122,14 @@ impl Walker {
     }
 
     /// Run `f` with findings collected apart, for trial comparisons (which branch of a `oneOf`
-    /// fits best). The guards stay shared: what they learn is true either way.
+    /// fits best). Pairs a trial compares are forgotten afterwards: its findings may be thrown
+    /// away, so those pairs must stay comparable at their real place.
     pub fn trial(&mut self, f: impl FnOnce(&mut Walker)) -> Vec<Change> {
-        let saved = std::mem::take(&mut self.out);
+        let saved_out = std::mem::take(&mut self.out);
+        let saved_seen = self.seen.clone();
         f(self);
-        std::mem::replace(&mut self.out, saved)
+        self.seen = saved_seen;
+        std::mem::replace(&mut self.out, saved_out)
     }
 
     /// Run `f` with the direction reversed (`not` subschemas).
@@ -155,21 +144,9 @@ impl Walker {
         format!("{}.{}.{}", self.prefix, self.dir.as_str(), aspect)
     }
 
-    pub fn emit(
-        &mut self,
-        aspect: &str,
-        path: &str,
-        message: String,
-        base: Option<Loc>,
-        head: Option<Loc>,
-    ) {
-        let change = Change::new(
-            self.rule(aspect),
-            format!("{} {}", self.locus, path),
-            message,
-        )
-        .at(base, head);
-        self.out.push(change);
+    pub fn emit(&mut self, aspect: &str, path: &str, message: String, base: Option<Loc>, head: Option<Loc>) {
+        let change = Change::new(self.rule(aspect), format!("{} {}", self.locus, path), message).at(base, head);
+        self.push(change);
     }
 
     pub fn push(&mut self, change: Change) {

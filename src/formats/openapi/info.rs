@@ -1,10 +1,11 @@
 //! Document-level facts: `info.version` and the top-level `servers`.
 
 use super::nav::{pair, At, Paired};
+use crate::formats::jsonschema::Findings;
 use crate::change::Change;
 
 /// `info.version` changed. The policy reads the bump itself; this only records it.
-pub(super) fn diff_version(base: At, head: At, out: &mut Vec<Change>) {
+pub(super) fn diff_version(base: At, head: At, out: &mut Findings) {
     let (Some(b), Some(h)) = (base.get("info"), head.get("info")) else {
         return;
     };
@@ -35,7 +36,7 @@ pub(super) fn diff_version(base: At, head: At, out: &mut Vec<Change>) {
 }
 
 /// Top-level `servers`, matched by URL. A removed server URL breaks clients configured with it.
-pub(super) fn diff_servers(base: At, head: At, out: &mut Vec<Change>) {
+pub(super) fn diff_servers(base: At, head: At, out: &mut Findings) {
     for p in pair(server_urls(base), server_urls(head)) {
         match p {
             Paired::Removed(b) => {

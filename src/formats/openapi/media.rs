@@ -3,7 +3,7 @@
 use super::nav::{pair, At, Paired};
 use super::PREFIX;
 use crate::change::{Change, Loc};
-use crate::formats::jsonschema::{self, Direction};
+use crate::formats::jsonschema::{self, Direction, Findings};
 
 /// One media type of a `content` map in one revision.
 pub(super) struct Media<'a> {
@@ -62,7 +62,7 @@ pub(super) fn diff_schemas(
     dir: Direction,
     locus: &str,
     presence: SchemaPresence,
-    out: &mut Vec<Change>,
+    out: &mut Findings,
 ) {
     match (b.at.get_raw("schema"), h.at.get_raw("schema")) {
         (Some(bs), Some(hs)) => jsonschema::diff(bs.side(), hs.side(), dir, PREFIX, locus, out),

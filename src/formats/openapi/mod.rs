@@ -18,7 +18,7 @@ mod security;
 
 use crate::change::Change;
 use crate::doc::Workspace;
-use crate::formats::jsonschema::Direction;
+use crate::formats::jsonschema::{Direction, Findings};
 use nav::At;
 
 /// Rule-id prefix of the schema findings the core reports for us (`openapi.request.*`).
@@ -39,13 +39,13 @@ pub fn version(ws: &Workspace) -> Option<String> {
 /// Every change from `base` to `head`, in document order.
 pub fn diff(base: &Workspace, head: &Workspace) -> Vec<Change> {
     let (base, head) = (At::root(base), At::root(head));
-    let mut out = Vec::new();
+    let mut out = Findings::default();
     info::diff_version(base, head, &mut out);
     info::diff_servers(base, head, &mut out);
     security::diff_schemes(base, head, &mut out);
     paths::diff_paths(base, head, &mut out);
     paths::diff_webhooks(base, head, &mut out);
-    out
+    out.changes
 }
 
 /// Who writes an operation's request. It decides the direction of every schema in it.

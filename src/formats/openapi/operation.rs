@@ -2,6 +2,7 @@
 //! `operationId`, then its parameters, request body, responses and security.
 
 use super::nav::{At, Paired};
+use crate::formats::jsonschema::Findings;
 use super::{parameters, request_body, responses, security, Role};
 use crate::change::Change;
 
@@ -32,7 +33,7 @@ impl Endpoint<'_> {
     }
 }
 
-pub(super) fn diff(pair: Paired<Endpoint<'_>>, out: &mut Vec<Change>) {
+pub(super) fn diff(pair: Paired<Endpoint<'_>>, out: &mut Findings) {
     match pair {
         Paired::Removed(b) => {
             let name = b.name();
@@ -77,7 +78,7 @@ pub(super) fn diff(pair: Paired<Endpoint<'_>>, out: &mut Vec<Change>) {
 }
 
 /// `deprecated` and `x-sunset`: the facts the deprecation report and the policy read.
-fn diff_lifecycle(b: &Endpoint, h: &Endpoint, out: &mut Vec<Change>) {
+fn diff_lifecycle(b: &Endpoint, h: &Endpoint, out: &mut Findings) {
     let name = h.name();
     let (was, is) = (b.op.flag("deprecated"), h.op.flag("deprecated"));
     if !was && is {
@@ -122,7 +123,7 @@ fn diff_lifecycle(b: &Endpoint, h: &Endpoint, out: &mut Vec<Change>) {
 }
 
 /// A changed or dropped `operationId` renames the method in every generated client.
-fn diff_operation_id(b: &Endpoint, h: &Endpoint, out: &mut Vec<Change>) {
+fn diff_operation_id(b: &Endpoint, h: &Endpoint, out: &mut Findings) {
     let Some(old) = b.op.str("operationId") else {
         return;
     };

@@ -6,6 +6,7 @@
 //! change on the wire.
 
 use super::media;
+use crate::formats::jsonschema::Findings;
 use super::nav::{pair, At, Paired};
 use super::operation::Endpoint;
 use super::paths::template_vars;
@@ -101,7 +102,7 @@ fn params<'a>(e: &Endpoint<'a>) -> Vec<(Key, Param<'a>)> {
         .collect()
 }
 
-pub(super) fn diff(b: &Endpoint, h: &Endpoint, out: &mut Vec<Change>) {
+pub(super) fn diff(b: &Endpoint, h: &Endpoint, out: &mut Findings) {
     let endpoint = h.name();
     for p in pair(params(b), params(h)) {
         match p {
@@ -144,7 +145,7 @@ pub(super) fn diff(b: &Endpoint, h: &Endpoint, out: &mut Vec<Change>) {
     }
 }
 
-fn diff_kept(endpoint: &str, b: &Endpoint, bp: &Param, hp: &Param, out: &mut Vec<Change>) {
+fn diff_kept(endpoint: &str, b: &Endpoint, bp: &Param, hp: &Param, out: &mut Findings) {
     let locus = format!("{endpoint} {} {}", hp.location, hp.name);
     let what = format!("The {} parameter {} of {endpoint}", hp.location, hp.name);
     let at = || (Some(bp.at.loc()), Some(hp.at.loc()));

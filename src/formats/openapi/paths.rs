@@ -7,14 +7,14 @@
 use super::nav::{pair, At, Paired};
 use super::operation::{self, Endpoint};
 use super::Role;
-use crate::change::Change;
+use crate::formats::jsonschema::Findings;
 
 /// HTTP methods an OpenAPI path item can hold, lowercase as written in the document.
 const METHODS: &[&str] = &[
     "get", "put", "post", "delete", "options", "head", "patch", "trace", "query",
 ];
 
-pub(super) fn diff_paths(base: At, head: At, out: &mut Vec<Change>) {
+pub(super) fn diff_paths(base: At, head: At, out: &mut Findings) {
     diff_items(
         base,
         head,
@@ -26,7 +26,7 @@ pub(super) fn diff_paths(base: At, head: At, out: &mut Vec<Change>) {
 }
 
 /// 3.1 `webhooks`, matched by name. See [`Role::Client`] for why their directions flip.
-pub(super) fn diff_webhooks(base: At, head: At, out: &mut Vec<Change>) {
+pub(super) fn diff_webhooks(base: At, head: At, out: &mut Findings) {
     diff_items(
         base,
         head,
@@ -69,7 +69,7 @@ fn diff_items<'a>(
     base: Vec<Item<'a>>,
     head: Vec<Item<'a>>,
     role: Role,
-    out: &mut Vec<Change>,
+    out: &mut Findings,
 ) {
     for p in pair(base, head) {
         let (base_ops, head_ops) = match p {

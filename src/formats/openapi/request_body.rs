@@ -2,11 +2,12 @@
 //! the server: [`super::Role::request`]).
 
 use super::media::{self, pair_content, SchemaPresence};
+use crate::formats::jsonschema::Findings;
 use super::nav::Paired;
 use super::operation::Endpoint;
 use crate::change::Change;
 
-pub(super) fn diff(b: &Endpoint, h: &Endpoint, out: &mut Vec<Change>) {
+pub(super) fn diff(b: &Endpoint, h: &Endpoint, out: &mut Findings) {
     let endpoint = h.name();
     let locus = format!("{endpoint} request");
     match (b.op.get("requestBody"), h.op.get("requestBody")) {

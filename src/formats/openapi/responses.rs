@@ -2,13 +2,14 @@
 //! [`super::Role::response`]).
 
 use super::media::{self, pair_content, SchemaPresence};
+use crate::formats::jsonschema::Findings;
 use super::nav::{pair, At, Member, Paired};
 use super::operation::Endpoint;
 use super::PREFIX;
 use crate::change::Change;
 use crate::formats::jsonschema;
 
-pub(super) fn diff(b: &Endpoint, h: &Endpoint, out: &mut Vec<Change>) {
+pub(super) fn diff(b: &Endpoint, h: &Endpoint, out: &mut Findings) {
     let endpoint = h.name();
     for p in pair(statuses(b), statuses(h)) {
         match p {
@@ -59,7 +60,7 @@ fn is_success(status: &str) -> bool {
     status.starts_with('2')
 }
 
-fn diff_content(h: &Endpoint, locus: &str, br: At, hr: At, out: &mut Vec<Change>) {
+fn diff_content(h: &Endpoint, locus: &str, br: At, hr: At, out: &mut Findings) {
     for p in pair_content(br.get("content"), hr.get("content")) {
         match p {
             Paired::Removed(m) => out.push(
@@ -91,7 +92,7 @@ fn diff_content(h: &Endpoint, locus: &str, br: At, hr: At, out: &mut Vec<Change>
 }
 
 /// Response headers, by name case-insensitively; `Content-Type` is ignored, as OpenAPI says.
-fn diff_headers(h: &Endpoint, locus: &str, br: At, hr: At, out: &mut Vec<Change>) {
+fn diff_headers(h: &Endpoint, locus: &str, br: At, hr: At, out: &mut Findings) {
     for p in pair(headers(br), headers(hr)) {
         match p {
             Paired::Removed(m) => {

@@ -8,12 +8,13 @@
 
 use super::nav::{pair, At, Paired};
 use super::operation::Endpoint;
+use crate::formats::jsonschema::Findings;
 use crate::change::{Change, Loc};
 
 /// An operation's effective requirements: its own `security`, or else the global one. Compared
 /// per operation, so that moving requirements between the global list and the operations is no
 /// change, and a global change is reported on every operation it reaches.
-pub(super) fn diff_operation(b: &Endpoint, h: &Endpoint, out: &mut Vec<Change>) {
+pub(super) fn diff_operation(b: &Endpoint, h: &Endpoint, out: &mut Findings) {
     let effective = |e: &Endpoint| -> (Requirements, Loc) {
         if e.op.has("security") {
             (
@@ -93,7 +94,7 @@ fn compare(
     locus: &str,
     subject: &str,
     (bl, hl): (Loc, Loc),
-    out: &mut Vec<Change>,
+    out: &mut Findings,
 ) {
     let at = |c: Change| c.at(Some(bl.clone()), Some(hl.clone()));
     match (b.anonymous, h.anonymous) {
@@ -145,7 +146,7 @@ fn compare_scopes(
     locus: &str,
     subject: &str,
     at: &dyn Fn(Change) -> Change,
-    out: &mut Vec<Change>,
+    out: &mut Findings,
 ) {
     for (scheme, new_scopes) in h {
         let Some((_, old_scopes)) = b.iter().find(|(s, _)| s == scheme) else {
@@ -169,7 +170,7 @@ fn compare_scopes(
 }
 
 /// `components.securitySchemes`: added, removed, or changed in how credentials travel.
-pub(super) fn diff_schemes(base: At, head: At, out: &mut Vec<Change>) {
+pub(super) fn diff_schemes(base: At, head: At, out: &mut Findings) {
     for p in pair(schemes(base), schemes(head)) {
         match p {
             Paired::Removed((name, loc, _)) => out.push(
