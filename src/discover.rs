@@ -11,6 +11,7 @@ use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use std::collections::{BTreeMap, BTreeSet};
 
 pub use renames::{similarity, MIN_SIMILARITY};
+pub use sniff::kind_of_document;
 
 /// A contract's entry file in one revision.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]

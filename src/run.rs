@@ -127,14 +127,14 @@ fn discover_pairs(base: &dyn Tree, head: &dyn Tree, config: &Config, options: &O
     Ok(pairs)
 }
 
-/// The kind of a single file named on the command line.
+/// The kind of a single file named on the command line, from its top-level keys.
 fn sniff_file_kind(tree: &dyn Tree, path: &str) -> Result<Kind> {
     let bytes = tree.read(path)?.unwrap_or_default();
-    let document = Document::parse(path, &bytes)?;
-    let root = &document.root;
-    if root.get("openapi").is_some() || root.get("swagger").is_some() {
-        return Ok(Kind::Openapi);
+    if let Some(kind) = discover::kind_of_document(&bytes) {
+        return Ok(kind);
     }
+    // Not recognisably a contract: a syntax error explains why better than "unknown kind".
+    Document::parse(path, &bytes)?;
     Err(Error::input(
         path,
         1,
@@ -209,13 +209,6 @@ fn compare_pair(
         (base_job.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), head_ws)
     });
     let (base_ws, head_ws) = (base_ws?, head_ws?);
-    for (ws, texts) in [(&base_ws, &mut sources.base), (&head_ws, &mut sources.head)] {
-        if let Some(ws) = ws {
-            for doc in ws.docs() {
-                texts.insert(doc.path.clone(), doc.text.clone());
-            }
-        }
-    }
     let side = |ws: &Option<Workspace>| {
         ws.as_ref().map(|ws| ContractSide { path: ws.root().path.clone(), version: openapi::version(ws) })
     };
@@ -231,6 +224,9 @@ fn compare_pair(
         (None, None) => Vec::new(),
     };
     let contract = ContractReport { kind: pair.kind, base: base_side, head: head_side, bump, changes: Vec::new() };
+    // The loaded documents stay with the outcome: the human report shows their lines.
+    sources.base.extend(base_ws);
+    sources.head.extend(head_ws);
     Ok((contract, changes))
 }
 

@@ -5,7 +5,9 @@ use super::{ContractReport, Report, ReportedChange, Sources, Verdict};
 use crate::change::Loc;
 use crate::rules::{Catalogue, Class};
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, Severity, SourceCode};
+use std::collections::HashMap;
 use std::fmt::Write;
+use std::sync::Arc;
 
 pub struct Style {
     pub colour: bool,
@@ -13,7 +15,24 @@ pub struct Style {
     pub verbose: bool,
 }
 
+/// Every document's text, shared: miette wants owned sources, and a 4 MB spec must not be copied
+/// once per change.
+struct Texts {
+    base: HashMap<String, Arc<str>>,
+    head: HashMap<String, Arc<str>>,
+}
+
+impl Texts {
+    fn new(sources: &Sources) -> Texts {
+        let index = |side: &[crate::doc::Workspace]| {
+            side.iter().flat_map(|ws| ws.docs()).map(|doc| (doc.path.clone(), Arc::from(doc.text.as_str()))).collect()
+        };
+        Texts { base: index(&sources.base), head: index(&sources.head) }
+    }
+}
+
 pub fn render(report: &Report, sources: &Sources, style: &Style) -> String {
+    let sources = &Texts::new(sources);
     let theme = if style.colour { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
     let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
     let mut out = String::new();
@@ -46,7 +65,7 @@ pub fn render(report: &Report, sources: &Sources, style: &Style) -> String {
     out
 }
 
-fn render_contract(out: &mut String, contract: &ContractReport, sources: &Sources, style: &Style, handler: &GraphicalReportHandler) {
+fn render_contract(out: &mut String, contract: &ContractReport, sources: &Texts, style: &Style, handler: &GraphicalReportHandler) {
     let path = contract.head.as_ref().or(contract.base.as_ref()).map(|s| s.path.as_str()).unwrap_or("?");
     let version = |side: &Option<super::ContractSide>| {
         side.as_ref().and_then(|s| s.version.clone()).unwrap_or_else(|| "-".into())
@@ -131,12 +150,12 @@ struct ChangeDiagnostic {
     message: String,
     severity: Severity,
     help: Option<String>,
-    source: Option<NamedSource<String>>,
+    source: Option<NamedSource<Arc<str>>>,
     label: Option<LabeledSpan>,
 }
 
 impl ChangeDiagnostic {
-    fn new(change: &ReportedChange, sources: &Sources) -> Self {
+    fn new(change: &ReportedChange, sources: &Texts) -> Self {
         let mut message = format!("[{}] {}", change.class.as_str(), change.message);
         match change.allowed_by {
             Some(by) => {
@@ -160,7 +179,7 @@ impl ChangeDiagnostic {
                 }
             }
         };
-        let source = texts.get(&loc.file).map(|text| NamedSource::new(format!("{side}:{}", loc.file), text.clone()));
+        let source = texts.get(&loc.file).map(|text| NamedSource::new(format!("{side}:{}", loc.file), Arc::clone(text)));
         let label = source.as_ref().map(|_| LabeledSpan::new(Some(change.locus.clone()), loc.start, loc.end.saturating_sub(loc.start)));
         if source.is_none() {
             let _ = write!(message, " at {side}:{}", location(loc));

@@ -99,11 +99,11 @@ impl Summary {
     }
 }
 
-/// The source texts of both revisions, so renderers can show the changed lines.
+/// The loaded documents of both revisions, so renderers can show the changed lines.
 #[derive(Default)]
 pub struct Sources {
-    pub base: std::collections::BTreeMap<String, String>,
-    pub head: std::collections::BTreeMap<String, String>,
+    pub base: Vec<crate::doc::Workspace>,
+    pub head: Vec<crate::doc::Workspace>,
 }
 
 /// Output formats. Only the implemented ones are offered.
