@@ -141,7 +141,11 @@ fn render(outcome: Outcome, args: &RunArgs) -> Result<u8> {
         Format::Human => {
             let stdout = std::io::stdout();
             let colour = stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none();
-            report::human::render(&outcome.report, &outcome.sources, &report::human::Style { colour, verbose: args.verbose })
+            report::human::render(
+                &outcome.report,
+                &outcome.sources,
+                &report::human::Style { colour, verbose: args.verbose },
+            )
         }
     };
     print(&text)?;
@@ -182,7 +186,8 @@ fn list_rules(format: ListFormat) -> String {
 fn explain(id: &str) -> Result<String> {
     let catalogue = Catalogue::get();
     let Some(rule) = catalogue.rule(id) else {
-        let close: Vec<&str> = catalogue.iter().map(|r| r.id.as_str()).filter(|r| r.contains(id) || id.contains(*r)).take(5).collect();
+        let close: Vec<&str> =
+            catalogue.iter().map(|r| r.id.as_str()).filter(|r| r.contains(id) || id.contains(*r)).take(5).collect();
         let hint = if close.is_empty() {
             "`contractdiff rules` lists every rule".to_string()
         } else {
@@ -190,7 +195,15 @@ fn explain(id: &str) -> Result<String> {
         };
         return Err(Error::usage(format!("no rule `{id}`"), hint));
     };
-    let mut text = format!("{}  [{}, {}]\n\n{}\n\nWhy it matters\n  {}\n\nHow to fix\n  {}\n", rule.id, rule.kind, rule.class.as_str(), rule.summary, rule.why.trim(), rule.fix.trim());
+    let mut text = format!(
+        "{}  [{}, {}]\n\n{}\n\nWhy it matters\n  {}\n\nHow to fix\n  {}\n",
+        rule.id,
+        rule.kind,
+        rule.class.as_str(),
+        rule.summary,
+        rule.why.trim(),
+        rule.fix.trim()
+    );
     if !rule.levels.is_empty() {
         text.push_str(&format!("\nLevels: {}\n", rule.levels.join(", ")));
     }

@@ -87,15 +87,7 @@ impl Error {
 
     /// An input error with a place but no source text to show (binary files, huge files).
     pub fn input(file: &str, line: u32, column: u32, message: impl Into<String>, hint: Option<String>) -> Self {
-        Error::Input {
-            file: file.to_string(),
-            line,
-            column,
-            message: message.into(),
-            hint,
-            src: None,
-            span: None,
-        }
+        Error::Input { file: file.to_string(), line, column, message: message.into(), hint, src: None, span: None }
     }
 
     pub fn git(message: impl Into<String>, hint: impl Into<Option<String>>) -> Self {

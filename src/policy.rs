@@ -224,7 +224,12 @@ mod tests {
     fn fail_on_risky_blocks_risky_changes() {
         let config = PolicyConfig::default();
         let mut p = policy(&config, &[]);
-        let risky = Catalogue::get().iter().find(|r| r.class == Class::Risky).expect("the catalogue has a risky rule").id.clone();
+        let risky = Catalogue::get()
+            .iter()
+            .find(|r| r.class == Class::Risky)
+            .expect("the catalogue has a risky rule")
+            .id
+            .clone();
         let change = Change::new(risky, "GET /pets", "risky");
         assert!(!p.judge(vec![change.clone()], None)[0].blocking);
         p.fail_on = Class::Risky;

@@ -8,7 +8,9 @@ use crate::doc::{Document, RefPolicy, Workspace};
 use crate::error::{Error, Result};
 use crate::formats::{openapi, Kind};
 use crate::policy::{Bump, Policy};
-use crate::report::{ContractReport, ContractSide, ErrorReport, Report, ReportedChange, Revision, Sources, Summary, Verdict};
+use crate::report::{
+    ContractReport, ContractSide, ErrorReport, Report, ReportedChange, Revision, Sources, Summary, Verdict,
+};
 use crate::rules::Class;
 use crate::source::{fs::FsTree, range, Tree};
 use jiff::civil::Date;
@@ -202,7 +204,8 @@ fn compare_pair(
     refs: RefPolicy,
     sources: &mut Sources,
 ) -> Result<(ContractReport, Vec<Change>)> {
-    let load = |tree: &dyn Tree, path: &Option<String>| path.as_deref().map(|p| Workspace::load(tree, p, refs)).transpose();
+    let load =
+        |tree: &dyn Tree, path: &Option<String>| path.as_deref().map(|p| Workspace::load(tree, p, refs)).transpose();
     let (base_ws, head_ws) = std::thread::scope(|scope| {
         let base_job = scope.spawn(|| load(base, &pair.base));
         let head_ws = load(head, &pair.head);
@@ -243,13 +246,9 @@ fn contract_presence(rule: &str, ws: &Workspace, message: &str) -> Change {
 
 pub fn error_report(error: Error) -> ErrorReport {
     match error {
-        Error::Input { file, line, column, message, hint, .. } => ErrorReport {
-            file: Some(file),
-            line: Some(line),
-            column: Some(column),
-            message,
-            hint,
-        },
+        Error::Input { file, line, column, message, hint, .. } => {
+            ErrorReport { file: Some(file), line: Some(line), column: Some(column), message, hint }
+        }
         other => {
             let hint = miette::Diagnostic::help(&other).map(|h| h.to_string());
             ErrorReport { file: None, line: None, column: None, message: other.to_string(), hint }

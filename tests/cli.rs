@@ -92,7 +92,11 @@ impl Repo {
 
     fn run(&self, args: &[&str]) -> (i32, String, String) {
         let out = contractdiff().args(args).current_dir(self.path()).output().expect("contractdiff runs");
-        (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into(), String::from_utf8_lossy(&out.stderr).into())
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into(),
+            String::from_utf8_lossy(&out.stderr).into(),
+        )
     }
 
     fn json(&self, args: &[&str]) -> (i32, Value) {
@@ -208,7 +212,10 @@ fn a_major_bump_allows_a_breaking_change_but_not_an_undeprecated_removal() {
     assert_eq!(code, 1, "{report}");
     let blocking: Vec<&Value> =
         report["contracts"][0]["changes"].as_array().unwrap().iter().filter(|c| c["blocking"] == true).collect();
-    assert!(!blocking.is_empty() && blocking.iter().all(|c| c["message"].as_str().unwrap().contains("deprecated")), "{report}");
+    assert!(
+        !blocking.is_empty() && blocking.iter().all(|c| c["message"].as_str().unwrap().contains("deprecated")),
+        "{report}"
+    );
 }
 
 #[test]
@@ -292,9 +299,10 @@ fn shallow_clone_missing_the_base_says_fetch_depth() {
 
 #[test]
 fn json_report_is_valid_against_its_schema_and_deterministic() {
-    let schema: Value =
-        serde_json::from_str(&std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/report.schema.json")).unwrap())
-            .unwrap();
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/report.schema.json")).unwrap(),
+    )
+    .unwrap();
     let validator = jsonschema::validator_for(&schema).expect("schema compiles");
     let run = || {
         contractdiff()
@@ -338,7 +346,9 @@ fn bad_input_exits_2_with_place_and_hint() {
         let mut s = String::from("openapi: 3.0.3\na0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
         for i in 1..12 {
             let p = i - 1;
-            s.push_str(&format!("a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"));
+            s.push_str(&format!(
+                "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
+            ));
         }
         s
     };
@@ -346,8 +356,16 @@ fn bad_input_exits_2_with_place_and_hint() {
         ("malformed.yaml", b"openapi: 3.0.3\npaths:\n  /a: [unclosed\n".to_vec(), "malformed.yaml:"),
         ("malformed.json", b"{\"openapi\": \"3.0.3\",\n \"paths\": {,}}".to_vec(), "malformed.json:2"),
         ("missing-ref.yaml", V1.replace("type: object", "$ref: './nowhere.yaml'").into_bytes(), "nowhere.yaml"),
-        ("escaping-ref.yaml", V1.replace("type: object", "$ref: '../../etc/schema.yaml'").into_bytes(), "escaping-ref.yaml:"),
-        ("remote-ref.yaml", V1.replace("type: object", "$ref: 'https://example.com/s.yaml'").into_bytes(), "remote-ref.yaml:"),
+        (
+            "escaping-ref.yaml",
+            V1.replace("type: object", "$ref: '../../etc/schema.yaml'").into_bytes(),
+            "escaping-ref.yaml:",
+        ),
+        (
+            "remote-ref.yaml",
+            V1.replace("type: object", "$ref: 'https://example.com/s.yaml'").into_bytes(),
+            "remote-ref.yaml:",
+        ),
         ("bomb.yaml", bomb.into_bytes(), "bomb.yaml:"),
         ("deep.yaml", deep_yaml.into_bytes(), "deep.yaml:"),
         ("deep.json", deep_json.into_bytes(), "deep.json:"),

@@ -10,16 +10,11 @@ use jsonc_parser::ast::{ObjectPropName, Value as Ast};
 use jsonc_parser::common::Ranged;
 use jsonc_parser::{parse_to_ast, CollectOptions, CommentCollectionStrategy, ParseOptions};
 
-const SYNTAX_HINT: &str =
-    "JSON contracts must be strict JSON: double-quoted keys, no comments, no trailing commas";
+const SYNTAX_HINT: &str = "JSON contracts must be strict JSON: double-quoted keys, no comments, no trailing commas";
 
 pub(super) fn parse(path: &str, text: &str) -> Result<Node> {
     // Parse after a byte-order mark but keep offsets relative to the whole text.
-    let body_start = if text.starts_with('\u{feff}') {
-        '\u{feff}'.len_utf8()
-    } else {
-        0
-    };
+    let body_start = if text.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
     let body = &text[body_start..];
     let mut places = Places::new(text);
     check_depth(path, text, body_start, &mut places)?;
@@ -36,41 +31,19 @@ pub(super) fn parse(path: &str, text: &str) -> Result<Node> {
         allow_non_finite_numbers: false,
         allow_extended_string_escapes: false,
     };
-    let collect = CollectOptions {
-        comments: CommentCollectionStrategy::Off,
-        tokens: false,
-    };
+    let collect = CollectOptions { comments: CommentCollectionStrategy::Off, tokens: false };
     let parsed = match parse_to_ast(body, &collect, &strict) {
         Ok(parsed) => parsed,
         Err(e) => {
             let offset = body_start + e.range().start;
             let message = format!("invalid JSON: {}", e.kind());
-            return Err(error_at(
-                path,
-                text,
-                &mut places,
-                offset,
-                message,
-                SYNTAX_HINT,
-            ));
+            return Err(error_at(path, text, &mut places, offset, message, SYNTAX_HINT));
         }
     };
     let Some(value) = parsed.value else {
-        return Err(error_at(
-            path,
-            text,
-            &mut places,
-            0,
-            "empty document",
-            "a contract file needs a JSON object",
-        ));
+        return Err(error_at(path, text, &mut places, 0, "empty document", "a contract file needs a JSON object"));
     };
-    let mut converter = Converter {
-        path,
-        text,
-        offset: body_start,
-        places,
-    };
+    let mut converter = Converter { path, text, offset: body_start, places };
     converter.node(&value)
 }
 
@@ -86,12 +59,7 @@ impl Converter<'_> {
     fn span(&mut self, range: jsonc_parser::common::Range) -> Span {
         let (start, end) = (self.offset + range.start, self.offset + range.end);
         let (line, column) = self.places.line_col(start);
-        Span {
-            start,
-            end,
-            line,
-            column,
-        }
+        Span { start, end, line, column }
     }
 
     /// Recursion is bounded by the depth pre-scan.
@@ -125,10 +93,7 @@ impl Converter<'_> {
                             key_span.line,
                             key_span.column,
                             format!("duplicate key `{key}` in this object"),
-                            Some(
-                                "an object must not repeat a key: remove or rename one of them"
-                                    .into(),
-                            ),
+                            Some("an object must not repeat a key: remove or rename one of them".into()),
                         ));
                     }
                     let value = self.node(&prop.value)?;
@@ -201,15 +166,7 @@ fn error_at(
     hint: &str,
 ) -> Error {
     let (line, column) = places.line_col(offset);
-    Error::input_at(
-        path,
-        text,
-        offset,
-        line,
-        column,
-        message,
-        Some(hint.to_string()),
-    )
+    Error::input_at(path, text, offset, line, column, message, Some(hint.to_string()))
 }
 
 /// Byte offsets to 1-based line and character column. Line starts are found once; the column
@@ -225,33 +182,20 @@ struct Places<'t> {
 
 impl<'t> Places<'t> {
     fn new(text: &'t str) -> Self {
-        let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
-        Places {
-            text,
-            ascii: text.is_ascii(),
-            line_starts,
-            last: (0, 0, 0),
-        }
+        let line_starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+        Places { text, ascii: text.is_ascii(), line_starts, last: (0, 0, 0) }
     }
 
     fn line_col(&mut self, offset: usize) -> (u32, u32) {
         let offset = offset.min(self.text.len());
-        let line = self
-            .line_starts
-            .partition_point(|&s| s <= offset)
-            .saturating_sub(1);
+        let line = self.line_starts.partition_point(|&s| s <= offset).saturating_sub(1);
         let line_start = self.line_starts[line];
         let column = if self.ascii {
             offset - line_start
         } else {
             let (last_offset, last_line, last_column) = self.last;
-            let (from, base) = if last_line == line && last_offset <= offset {
-                (last_offset, last_column)
-            } else {
-                (line_start, 0)
-            };
+            let (from, base) =
+                if last_line == line && last_offset <= offset { (last_offset, last_column) } else { (line_start, 0) };
             base + self.text.get(from..offset).map_or(0, |s| s.chars().count())
         };
         self.last = (offset, line, column);
@@ -276,22 +220,13 @@ mod tests {
 
     #[test]
     fn values_and_numbers() {
-        let doc = load(
-            r#"{"n": null, "b": true, "i": -3, "f": 2.5, "e": 1e2, "big": 12345678901234567890, "s": "x"}"#,
-        );
+        let doc = load(r#"{"n": null, "b": true, "i": -3, "f": 2.5, "e": 1e2, "big": 12345678901234567890, "s": "x"}"#);
         assert!(doc.get("n").unwrap().is_null());
         assert_eq!(doc.get("b").unwrap().as_bool(), Some(true));
-        assert!(matches!(
-            doc.get("i").unwrap().value,
-            Value::Number(Number::Int(-3))
-        ));
+        assert!(matches!(doc.get("i").unwrap().value, Value::Number(Number::Int(-3))));
         assert!(matches!(doc.get("f").unwrap().value, Value::Number(Number::Float(f)) if f == 2.5));
-        assert!(
-            matches!(doc.get("e").unwrap().value, Value::Number(Number::Float(f)) if f == 100.0)
-        );
-        assert!(
-            matches!(doc.get("big").unwrap().value, Value::Number(Number::Float(f)) if f > 1.2e19)
-        );
+        assert!(matches!(doc.get("e").unwrap().value, Value::Number(Number::Float(f)) if f == 100.0));
+        assert!(matches!(doc.get("big").unwrap().value, Value::Number(Number::Float(f)) if f > 1.2e19));
         assert_eq!(doc.get("s").unwrap().as_str(), Some("x"));
     }
 
@@ -337,10 +272,7 @@ mod tests {
     #[test]
     fn lenient_syntax_is_refused_with_position() {
         let err = fail("{\n  \"a\": 1,\n}");
-        assert!(
-            err.starts_with("t.json:2:9:") && err.contains("Trailing commas"),
-            "{err}"
-        );
+        assert!(err.starts_with("t.json:2:9:") && err.contains("Trailing commas"), "{err}");
         assert!(fail("{\"a\": 1 // note\n}").contains("Comments are not allowed"));
         assert!(fail("{a: 1}").starts_with("t.json:1:2:"));
         assert!(fail("{\"a\": 'x'}").contains("invalid JSON"));
@@ -351,10 +283,7 @@ mod tests {
     #[test]
     fn deep_nesting_fails_before_parsing() {
         let err = fail(&"[".repeat(100_000));
-        assert!(
-            err.starts_with(&format!("t.json:1:{}:", MAX_DEPTH + 1)),
-            "{err}"
-        );
+        assert!(err.starts_with(&format!("t.json:1:{}:", MAX_DEPTH + 1)), "{err}");
         assert!(err.contains("nesting deeper than"), "{err}");
         // Brackets inside strings do not count.
         let text = format!("{{\"a\": \"{}\\\"[\"}}", "[".repeat(1000));
@@ -372,9 +301,6 @@ mod tests {
         let from_yaml = super::super::yaml::parse("t.yaml", yaml).unwrap();
         assert_eq!(load(json), from_yaml);
         let changed = yaml.replace("2.5", "2.6");
-        assert_ne!(
-            load(json),
-            super::super::yaml::parse("t.yaml", &changed).unwrap()
-        );
+        assert_ne!(load(json), super::super::yaml::parse("t.yaml", &changed).unwrap());
     }
 }

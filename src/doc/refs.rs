@@ -75,23 +75,15 @@ impl Workspace {
         while let Some(path) = queue.pop_front() {
             let Some(bytes) = tree.read(&path)? else {
                 let message = format!("`{path}` does not exist in {}", tree.label());
-                return Err(
-                    match refs
-                        .iter()
-                        .find(|r: &&FoundRef| target_file(&r.target) == Some(&path))
-                    {
-                        Some(found) => ref_error(
-                            &docs,
-                            found,
-                            &format!(
-                                "$ref points to `{path}`, which does not exist in {}",
-                                tree.label()
-                            ),
-                            "check the path: it is relative to the file that holds the $ref",
-                        ),
-                        None => Error::usage(message, None),
-                    },
-                );
+                return Err(match refs.iter().find(|r: &&FoundRef| target_file(&r.target) == Some(&path)) {
+                    Some(found) => ref_error(
+                        &docs,
+                        found,
+                        &format!("$ref points to `{path}`, which does not exist in {}", tree.label()),
+                        "check the path: it is relative to the file that holds the $ref",
+                    ),
+                    None => Error::usage(message, None),
+                });
             };
             let doc = Document::parse(&path, &bytes)?;
             for found in find_refs(&doc, policy)? {
@@ -130,11 +122,7 @@ impl Workspace {
     /// Follow `node` while it is a `{"$ref": ...}` map. Returns the document holding the target,
     /// the target node, and the canonical id of the last ref followed (`file#/json/pointer`),
     /// or `None` when `node` was not a ref. A remote ref allowed by policy is returned unresolved.
-    pub fn deref<'a>(
-        &'a self,
-        doc: &'a Document,
-        node: &'a Node,
-    ) -> (&'a Document, &'a Node, Option<String>) {
+    pub fn deref<'a>(&'a self, doc: &'a Document, node: &'a Node) -> (&'a Document, &'a Node, Option<String>) {
         let (mut doc, mut node, mut id) = (doc, node, None);
         // Load refused ref-only cycles; the bound keeps a foreign document from looping forever.
         for _ in 0..=self.docs.len().saturating_mul(64).max(64) {
@@ -171,11 +159,7 @@ impl Workspace {
                 return Err(ref_error(
                     &self.docs,
                     found,
-                    &format!(
-                        "$ref `{}` points to `{}`, which does not exist",
-                        found.raw,
-                        target.id()
-                    ),
+                    &format!("$ref `{}` points to `{}`, which does not exist", found.raw, target.id()),
                     "check the JSON pointer after `#`: each `/segment` must name a key or an index",
                 ));
             };
@@ -221,17 +205,11 @@ fn find_refs(doc: &Document, policy: RefPolicy) -> Result<Vec<FoundRef>> {
         match &node.value {
             Value::Map(entries) => {
                 if let Some((raw, span)) = ref_of(node) {
-                    let target = resolve(&doc.path, raw)
-                        .map_err(|problem| problem.into_error(doc, span, raw))?;
+                    let target = resolve(&doc.path, raw).map_err(|problem| problem.into_error(doc, span, raw))?;
                     if matches!(target, Target::Remote(_)) && !policy.allow_remote {
                         return Err(RefProblem::Remote.into_error(doc, span, raw));
                     }
-                    found.push(FoundRef {
-                        doc: doc.path.clone(),
-                        span,
-                        raw: raw.to_string(),
-                        target,
-                    });
+                    found.push(FoundRef { doc: doc.path.clone(), span, raw: raw.to_string(), target });
                 }
                 stack.extend(entries.values().rev().map(|e| &e.value));
             }
@@ -242,30 +220,13 @@ fn find_refs(doc: &Document, policy: RefPolicy) -> Result<Vec<FoundRef>> {
     Ok(found)
 }
 
-fn ref_error(
-    docs: &BTreeMap<String, Document>,
-    found: &FoundRef,
-    message: &str,
-    hint: &str,
-) -> Error {
+fn ref_error(docs: &BTreeMap<String, Document>, found: &FoundRef, message: &str, hint: &str) -> Error {
     let span = found.span;
     match docs.get(&found.doc) {
-        Some(doc) => Error::input_at(
-            &doc.path,
-            &doc.text,
-            span.start,
-            span.line,
-            span.column,
-            message,
-            Some(hint.into()),
-        ),
-        None => Error::input(
-            &found.doc,
-            span.line,
-            span.column,
-            message,
-            Some(hint.into()),
-        ),
+        Some(doc) => {
+            Error::input_at(&doc.path, &doc.text, span.start, span.line, span.column, message, Some(hint.into()))
+        }
+        None => Error::input(&found.doc, span.line, span.column, message, Some(hint.into())),
     }
 }
 
@@ -302,15 +263,7 @@ impl RefProblem {
                 "in a JSON pointer `~` must be written `~0` and `/` inside a name `~1`; `%` must start a valid percent-escape",
             ),
         };
-        Error::input_at(
-            &doc.path,
-            &doc.text,
-            span.start,
-            span.line,
-            span.column,
-            message,
-            Some(hint.into()),
-        )
+        Error::input_at(&doc.path, &doc.text, span.start, span.line, span.column, message, Some(hint.into()))
     }
 }
 
@@ -333,10 +286,7 @@ fn resolve(base: &str, raw: &str) -> std::result::Result<Target, RefProblem> {
         let dir = base.rsplit_once('/').map_or("", |(dir, _)| dir);
         normalise(dir, &file_part).ok_or(RefProblem::LeavesRoot)?
     };
-    Ok(Target::Local {
-        file,
-        pointer: parse_pointer(fragment)?,
-    })
+    Ok(Target::Local { file, pointer: parse_pointer(fragment)? })
 }
 
 /// A scheme (`https:`, `urn:`, `file:`) or a network path (`//host/...`).
@@ -357,8 +307,7 @@ fn is_scheme(s: &str) -> bool {
     // Two letters at least, so a Windows drive `C:` is not taken for a scheme.
     s.len() > 1
         && s.starts_with(|c: char| c.is_ascii_alphabetic())
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
 }
 
 /// Join `relative` onto `dir` and remove `.` and `..`; `None` when it climbs above the root.
@@ -433,8 +382,7 @@ fn follow_pointer<'a>(root: &'a Node, pointer: &[String]) -> Option<&'a Node> {
         node = match &node.value {
             Value::Map(entries) => &entries.get(token.as_str())?.value,
             Value::Seq(items) => {
-                let canonical = token == "0"
-                    || (!token.starts_with('0') && token.bytes().all(|b| b.is_ascii_digit()));
+                let canonical = token == "0" || (!token.starts_with('0') && token.bytes().all(|b| b.is_ascii_digit()));
                 if !canonical {
                     return None;
                 }
@@ -455,12 +403,7 @@ mod tests {
 
     impl MemTree {
         fn new(files: &[(&str, &str)]) -> Self {
-            MemTree(
-                files
-                    .iter()
-                    .map(|(p, t)| (p.to_string(), t.as_bytes().to_vec()))
-                    .collect(),
-            )
+            MemTree(files.iter().map(|(p, t)| (p.to_string(), t.as_bytes().to_vec())).collect())
         }
     }
 
@@ -521,29 +464,21 @@ mod tests {
             &[
                 ("spec/api.yaml", "pet: {$ref: 'schemas/pet.yaml#/Pet'}\nall: {$ref: './schemas/pet.yaml'}\n"),
                 ("spec/schemas/pet.yaml", "Pet: {$ref: '../common/types.json#/Named'}\n"),
-                ("spec/common/types.json", r##"{"Named": {"type": "object", "properties": {"self": {"$ref": "#/Named"}}}}"##),
+                (
+                    "spec/common/types.json",
+                    r##"{"Named": {"type": "object", "properties": {"self": {"$ref": "#/Named"}}}}"##,
+                ),
                 ("unrelated.yaml", "x: {$ref: 'missing.yaml'}\n"),
             ],
             "spec/api.yaml",
         )
         .unwrap();
         let paths: Vec<_> = ws.docs().map(|d| d.path.as_str()).collect();
-        assert_eq!(
-            paths,
-            [
-                "spec/api.yaml",
-                "spec/common/types.json",
-                "spec/schemas/pet.yaml"
-            ]
-        );
+        assert_eq!(paths, ["spec/api.yaml", "spec/common/types.json", "spec/schemas/pet.yaml"]);
         let (doc, node, id) = ws.deref(ws.root(), ws.root().root.get("pet").unwrap());
         assert_eq!(doc.path, "spec/common/types.json");
         assert_eq!(node.get("type").unwrap().as_str(), Some("object"));
-        assert_eq!(
-            id.as_deref(),
-            Some("spec/common/types.json#/Named"),
-            "the last ref followed"
-        );
+        assert_eq!(id.as_deref(), Some("spec/common/types.json#/Named"), "the last ref followed");
         // A recursive schema is legal; its inner ref names the same canonical id.
         let inner = node.get("properties").unwrap().get("self").unwrap();
         assert_eq!(ws.deref(doc, inner).2, id);
@@ -555,23 +490,15 @@ mod tests {
 
     #[test]
     fn refs_leaving_the_root_are_refused_at_the_ref() {
-        let err = fail(
-            &[("api/openapi.yaml", "a:\n  b: {$ref: '../../secret.yaml'}\n")],
-            "api/openapi.yaml",
-        );
+        let err = fail(&[("api/openapi.yaml", "a:\n  b: {$ref: '../../secret.yaml'}\n")], "api/openapi.yaml");
         assert!(err.starts_with("api/openapi.yaml:2:"), "{err}");
         assert!(err.contains("$ref leaves the contract root"), "{err}");
-        assert!(
-            fail(&[("a.yaml", "x: {$ref: '/etc/passwd'}\n")], "a.yaml").contains("absolute path")
-        );
+        assert!(fail(&[("a.yaml", "x: {$ref: '/etc/passwd'}\n")], "a.yaml").contains("absolute path"));
     }
 
     #[test]
     fn remote_refs_are_refused_unless_allowed() {
-        let files = [(
-            "a.yaml",
-            "x:\n  $ref: 'https://example.com/s.json#/A'\ny: {$ref: '//host/s.json'}\n",
-        )];
+        let files = [("a.yaml", "x:\n  $ref: 'https://example.com/s.json#/A'\ny: {$ref: '//host/s.json'}\n")];
         let err = fail(&files, "a.yaml");
         assert!(err.starts_with("a.yaml:2:9: remote $ref refused"), "{err}");
         let policy = RefPolicy { allow_remote: true };
@@ -586,65 +513,33 @@ mod tests {
     fn missing_files_and_pointers_are_errors_at_the_ref() {
         let err = fail(&[("a.yaml", "x: 1\ny: {$ref: 'b.yaml#/B'}\n")], "a.yaml");
         assert!(err.starts_with("a.yaml:2:"), "{err}");
-        assert!(
-            err.contains("$ref points to `b.yaml`, which does not exist in test tree"),
-            "{err}"
-        );
-        let err = fail(
-            &[
-                ("a.yaml", "x: {$ref: 'b.yaml#/Nope'}\n"),
-                ("b.yaml", "B: {}\n"),
-            ],
-            "a.yaml",
-        );
-        assert!(
-            err.starts_with("a.yaml:1:") && err.contains("`b.yaml#/Nope`, which does not exist"),
-            "{err}"
-        );
+        assert!(err.contains("$ref points to `b.yaml`, which does not exist in test tree"), "{err}");
+        let err = fail(&[("a.yaml", "x: {$ref: 'b.yaml#/Nope'}\n"), ("b.yaml", "B: {}\n")], "a.yaml");
+        assert!(err.starts_with("a.yaml:1:") && err.contains("`b.yaml#/Nope`, which does not exist"), "{err}");
         let err = fail(&[("a.yaml", "l: [a]\nx: {$ref: '#/l/01'}\n")], "a.yaml");
         assert!(err.starts_with("a.yaml:2:"), "{err}");
-        assert!(
-            fail(&[("a.yaml", "x: {$ref: '#anchor'}\n")], "a.yaml").contains("not a JSON pointer")
-        );
+        assert!(fail(&[("a.yaml", "x: {$ref: '#anchor'}\n")], "a.yaml").contains("not a JSON pointer"));
         assert!(fail(&[("a.yaml", "x: {$ref: '#/a~2'}\n")], "a.yaml").contains("invalid escape"));
     }
 
     #[test]
     fn ref_only_cycles_are_refused() {
-        let err = fail(
-            &[("a.yaml", "a: {$ref: '#/b'}\nb: {$ref: '#/a'}\n")],
-            "a.yaml",
-        );
-        assert!(
-            err.starts_with("a.yaml:1:") && err.contains("cyclic $ref with no schema in between"),
-            "{err}"
-        );
-        let err = fail(
-            &[
-                ("a.yaml", "a: {$ref: 'b.yaml'}\n"),
-                ("b.yaml", "$ref: 'a.yaml#/a'\n"),
-            ],
-            "a.yaml",
-        );
+        let err = fail(&[("a.yaml", "a: {$ref: '#/b'}\nb: {$ref: '#/a'}\n")], "a.yaml");
+        assert!(err.starts_with("a.yaml:1:") && err.contains("cyclic $ref with no schema in between"), "{err}");
+        let err = fail(&[("a.yaml", "a: {$ref: 'b.yaml'}\n"), ("b.yaml", "$ref: 'a.yaml#/a'\n")], "a.yaml");
         assert!(err.contains("cyclic $ref"), "{err}");
         assert!(fail(&[("a.yaml", "a: {$ref: '#/a'}\n")], "a.yaml").contains("cyclic $ref"));
     }
 
     #[test]
     fn parse_errors_in_referenced_files_name_that_file() {
-        let err = fail(
-            &[("a.yaml", "x: {$ref: 'b.json'}\n"), ("b.json", "{\"a\": }")],
-            "a.yaml",
-        );
+        let err = fail(&[("a.yaml", "x: {$ref: 'b.json'}\n"), ("b.json", "{\"a\": }")], "a.yaml");
         assert!(err.starts_with("b.json:1:"), "{err}");
     }
 
     #[test]
     fn path_helpers() {
-        assert_eq!(
-            normalise("a/b", "../c/./d.yaml").as_deref(),
-            Some("a/c/d.yaml")
-        );
+        assert_eq!(normalise("a/b", "../c/./d.yaml").as_deref(), Some("a/c/d.yaml"));
         assert_eq!(normalise("", "x/../y.yaml").as_deref(), Some("y.yaml"));
         assert_eq!(normalise("a", "../../y.yaml"), None);
         assert!(is_remote("http://x/y") && is_remote("urn:uuid:1") && is_remote("//h/p"));

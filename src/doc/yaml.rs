@@ -12,8 +12,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 
 const DUPLICATE_HINT: &str = "a mapping must not repeat a key: remove or rename one of them";
-const SYNTAX_HINT: &str =
-    "check the YAML syntax near this place: indentation, quoting, a missing `:` or `-`";
+const SYNTAX_HINT: &str = "check the YAML syntax near this place: indentation, quoting, a missing `:` or `-`";
 
 pub(super) fn parse(path: &str, text: &str) -> Result<Node> {
     let mut builder = Builder::new(path, text);
@@ -40,9 +39,7 @@ pub(super) fn parse(path: &str, text: &str) -> Result<Node> {
                     ));
                 }
             }
-            Event::Scalar(value, style, anchor, tag) => {
-                builder.scalar(value, style, anchor, tag.as_deref(), span)?
-            }
+            Event::Scalar(value, style, anchor, tag) => builder.scalar(value, style, anchor, tag.as_deref(), span)?,
             Event::Alias(anchor) => builder.alias(anchor, span)?,
             Event::SequenceStart(anchor, _) => builder.open(Open::Seq, anchor, span)?,
             Event::MappingStart(anchor, _) => builder.open(Open::Map, anchor, span)?,
@@ -117,12 +114,7 @@ impl<'t> Builder<'t> {
     fn span(&mut self, span: YamlSpan) -> Span {
         let start = self.offsets.byte_of(span.start.index());
         let end = self.offsets.byte_of(span.end.index());
-        Span {
-            start,
-            end,
-            line: span.start.line() as u32,
-            column: span.start.col() as u32 + 1,
-        }
+        Span { start, end, line: span.start.line() as u32, column: span.start.col() as u32 + 1 }
     }
 
     fn error_at(&mut self, marker: Marker, message: impl Into<String>, hint: &str) -> Error {
@@ -143,13 +135,7 @@ impl<'t> Builder<'t> {
     }
 
     fn expecting_key(&self) -> bool {
-        matches!(
-            self.stack.last(),
-            Some(Frame {
-                body: Body::Map { key: None, .. },
-                ..
-            })
-        )
+        matches!(self.stack.last(), Some(Frame { body: Body::Map { key: None, .. }, .. }))
     }
 
     fn scalar(
@@ -163,41 +149,17 @@ impl<'t> Builder<'t> {
         let span = self.span(span);
         if self.expecting_key() {
             if anchor != 0 {
-                let node = Node {
-                    value: resolve_scalar(raw.clone(), style, tag),
-                    span,
-                };
-                self.anchors.insert(
-                    anchor,
-                    Built {
-                        node,
-                        nodes: 1,
-                        height: 0,
-                    },
-                );
+                let node = Node { value: resolve_scalar(raw.clone(), style, tag), span };
+                self.anchors.insert(anchor, Built { node, nodes: 1, height: 0 });
             }
             let is_merge = raw == "<<" && style == ScalarStyle::Plain && tag.is_none();
             return self.set_key(raw.into_owned(), span, is_merge);
         }
-        let node = Node {
-            value: resolve_scalar(raw, style, tag),
-            span,
-        };
+        let node = Node { value: resolve_scalar(raw, style, tag), span };
         if anchor != 0 {
-            self.anchors.insert(
-                anchor,
-                Built {
-                    node: node.clone(),
-                    nodes: 1,
-                    height: 0,
-                },
-            );
+            self.anchors.insert(anchor, Built { node: node.clone(), nodes: 1, height: 0 });
         }
-        self.attach(Built {
-            node,
-            nodes: 1,
-            height: 0,
-        })
+        self.attach(Built { node, nodes: 1, height: 0 })
     }
 
     fn alias(&mut self, anchor: usize, span: YamlSpan) -> Result<()> {
@@ -231,11 +193,7 @@ impl<'t> Builder<'t> {
         if self.stack.len() + target.height > MAX_DEPTH {
             return Err(self.too_deep(span));
         }
-        let built = Built {
-            node: target.node.clone(),
-            nodes: target.nodes,
-            height: target.height,
-        };
+        let built = Built { node: target.node.clone(), nodes: target.nodes, height: target.height };
         self.attach(built)
     }
 
@@ -253,19 +211,9 @@ impl<'t> Builder<'t> {
         }
         let body = match kind {
             Open::Seq => Body::Seq(Vec::new()),
-            Open::Map => Body::Map {
-                entries: IndexMap::new(),
-                key: None,
-                merges: Vec::new(),
-            },
+            Open::Map => Body::Map { entries: IndexMap::new(), key: None, merges: Vec::new() },
         };
-        self.stack.push(Frame {
-            body,
-            span,
-            anchor,
-            nodes: 1,
-            child_height: 0,
-        });
+        self.stack.push(Frame { body, span, anchor, nodes: 1, child_height: 0 });
         Ok(())
     }
 
@@ -280,16 +228,8 @@ impl<'t> Builder<'t> {
                 span.end = close_end(end, items.last().map(|n| n.span.end), span.start);
                 Value::Seq(items)
             }
-            Body::Map {
-                mut entries,
-                merges,
-                ..
-            } => {
-                span.end = close_end(
-                    end,
-                    entries.last().map(|(_, e)| e.value.span.end),
-                    span.start,
-                );
+            Body::Map { mut entries, merges, .. } => {
+                span.end = close_end(end, entries.last().map(|(_, e)| e.value.span.end), span.start);
                 for source in merges {
                     for (key, entry) in source {
                         entries.entry(key).or_insert(entry);
@@ -298,17 +238,9 @@ impl<'t> Builder<'t> {
                 Value::Map(entries)
             }
         };
-        let built = Built {
-            node: Node { value, span },
-            nodes: frame.nodes,
-            height: frame.child_height + 1,
-        };
+        let built = Built { node: Node { value, span }, nodes: frame.nodes, height: frame.child_height + 1 };
         if frame.anchor != 0 {
-            let copy = Built {
-                node: built.node.clone(),
-                nodes: built.nodes,
-                height: built.height,
-            };
+            let copy = Built { node: built.node.clone(), nodes: built.nodes, height: built.height };
             self.anchors.insert(frame.anchor, copy);
         }
         self.attach(built)
@@ -316,29 +248,14 @@ impl<'t> Builder<'t> {
 
     fn set_key(&mut self, text: String, span: Span, is_merge: bool) -> Result<()> {
         let duplicate = match self.stack.last() {
-            Some(Frame {
-                body: Body::Map { entries, .. },
-                ..
-            }) => !is_merge && entries.contains_key(&text),
+            Some(Frame { body: Body::Map { entries, .. }, .. }) => !is_merge && entries.contains_key(&text),
             _ => false,
         };
         if duplicate {
-            return Err(self.error_at_span(
-                span,
-                format!("duplicate key `{text}` in this mapping"),
-                DUPLICATE_HINT,
-            ));
+            return Err(self.error_at_span(span, format!("duplicate key `{text}` in this mapping"), DUPLICATE_HINT));
         }
-        if let Some(Frame {
-            body: Body::Map { key, .. },
-            ..
-        }) = self.stack.last_mut()
-        {
-            *key = Some(PendingKey {
-                text,
-                span,
-                is_merge,
-            });
+        if let Some(Frame { body: Body::Map { key, .. }, .. }) = self.stack.last_mut() {
+            *key = Some(PendingKey { text, span, is_merge });
         }
         Ok(())
     }
@@ -354,11 +271,7 @@ impl<'t> Builder<'t> {
         parent.child_height = parent.child_height.max(built.height);
         match &mut parent.body {
             Body::Seq(items) => items.push(built.node),
-            Body::Map {
-                entries,
-                key,
-                merges,
-            } => {
+            Body::Map { entries, key, merges } => {
                 let Some(pending) = key.take() else {
                     return Err(error_at_span(
                         path,
@@ -384,13 +297,7 @@ impl<'t> Builder<'t> {
                         ));
                     }
                 }
-                entries.insert(
-                    pending.text,
-                    Entry {
-                        key_span: pending.span,
-                        value: built.node,
-                    },
-                );
+                entries.insert(pending.text, Entry { key_span: pending.span, value: built.node });
             }
         }
         Ok(())
@@ -420,22 +327,8 @@ impl<'t> Builder<'t> {
     }
 }
 
-fn error_at_span(
-    path: &str,
-    text: &str,
-    span: Span,
-    message: impl Into<String>,
-    hint: &str,
-) -> Error {
-    Error::input_at(
-        path,
-        text,
-        span.start,
-        span.line,
-        span.column,
-        message,
-        Some(hint.to_string()),
-    )
+fn error_at_span(path: &str, text: &str, span: Span, message: impl Into<String>, hint: &str) -> Error {
+    Error::input_at(path, text, span.start, span.line, span.column, message, Some(hint.to_string()))
 }
 
 /// Where a collection ends: a flow collection's `]`/`}` has a real span; a block collection's
@@ -490,9 +383,7 @@ fn resolve_plain(raw: Cow<'_, str>) -> Value {
         "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
         "true" | "True" | "TRUE" => return Value::Bool(true),
         "false" | "False" | "FALSE" => return Value::Bool(false),
-        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => {
-            return Value::Number(Number::Float(f64::INFINITY))
-        }
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => return Value::Number(Number::Float(f64::INFINITY)),
         "-.inf" | "-.Inf" | "-.INF" => return Value::Number(Number::Float(f64::NEG_INFINITY)),
         ".nan" | ".NaN" | ".NAN" => return Value::Number(Number::Float(f64::NAN)),
         _ => {}
@@ -516,9 +407,7 @@ fn parse_int(raw: &str) -> Option<Number> {
         }
         match i64::from_str_radix(digits, radix) {
             Ok(i) => Some(Number::Int(i)),
-            Err(_) => u128::from_str_radix(digits, radix)
-                .ok()
-                .map(|u| Number::Float(u as f64)),
+            Err(_) => u128::from_str_radix(digits, radix).ok().map(|u| Number::Float(u as f64)),
         }
     };
     if let Some(hex) = raw.strip_prefix("0x") {
@@ -575,12 +464,7 @@ struct CharToByte<'t> {
 
 impl<'t> CharToByte<'t> {
     fn new(text: &'t str) -> Self {
-        CharToByte {
-            text,
-            ascii: text.is_ascii(),
-            chars: 0,
-            bytes: 0,
-        }
+        CharToByte { text, ascii: text.is_ascii(), chars: 0, bytes: 0 }
     }
 
     fn byte_of(&mut self, char_index: usize) -> usize {
@@ -642,11 +526,7 @@ mod tests {
         assert_eq!(v("q"), Value::String("12".into()));
         assert_eq!(v("s"), Value::String("~".into()));
         assert_eq!(v("st"), Value::String("42".into()));
-        assert_eq!(
-            v("word"),
-            Value::String("yes".into()),
-            "YAML 1.2: `yes` is a string"
-        );
+        assert_eq!(v("word"), Value::String("yes".into()), "YAML 1.2: `yes` is a string");
         assert!(matches!(v("big"), Value::Number(Number::Float(_))));
         assert!(matches!(v("dot"), Value::Number(Number::Float(f)) if f == 1.0));
         assert_eq!(v("v"), Value::String("1.2.3".into()));
@@ -713,10 +593,7 @@ mod tests {
         assert!(fail("").contains("empty document"));
         assert!(fail("# only a comment\n").contains("empty document"));
         let err = fail("a: 1\n---\nb: 2\n");
-        assert!(
-            err.starts_with("t.yaml:2:1:") && err.contains("more than one YAML document"),
-            "{err}"
-        );
+        assert!(err.starts_with("t.yaml:2:1:") && err.contains("more than one YAML document"), "{err}");
     }
 
     #[test]
@@ -725,10 +602,7 @@ mod tests {
         assert_eq!(doc.get("use"), doc.get("base"));
         let merged = doc.get("merged").unwrap().as_map().unwrap();
         assert_eq!(merged.keys().collect::<Vec<_>>(), ["y", "x"]);
-        assert!(
-            matches!(merged["y"].value.value, Value::Number(Number::Int(3))),
-            "explicit keys win"
-        );
+        assert!(matches!(merged["y"].value.value, Value::Number(Number::Int(3))), "explicit keys win");
     }
 
     #[test]
@@ -736,17 +610,11 @@ mod tests {
         let mut text = String::from("l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
         for i in 1..10 {
             let p = i - 1;
-            text.push_str(&format!(
-                "l{i}: &l{i} [*l{p}, *l{p}, *l{p}, *l{p}, *l{p}, *l{p}, *l{p}, *l{p}, *l{p}]\n"
-            ));
+            text.push_str(&format!("l{i}: &l{i} [*l{p}, *l{p}, *l{p}, *l{p}, *l{p}, *l{p}, *l{p}, *l{p}, *l{p}]\n"));
         }
         let started = Instant::now();
         let err = fail(&text);
-        assert!(
-            started.elapsed() < Duration::from_secs(1),
-            "took {:?}",
-            started.elapsed()
-        );
+        assert!(started.elapsed() < Duration::from_secs(1), "took {:?}", started.elapsed());
         assert!(err.contains("alias expansion exceeds"), "{err}");
         assert!(err.starts_with("t.yaml:"), "{err}");
     }
@@ -758,25 +626,12 @@ mod tests {
         let err = fail(&"[".repeat(100_000));
         assert!(started.elapsed() < Duration::from_secs(1));
         assert!(err.starts_with("t.yaml:1:"), "{err}");
-        assert!(
-            err.contains("nesting deeper than") || err.contains("recursion limit"),
-            "{err}"
-        );
+        assert!(err.contains("nesting deeper than") || err.contains("recursion limit"), "{err}");
         // Block nesting has no limit in saphyr: ours applies.
         let err = fail(&"- ".repeat(100_000));
-        assert!(
-            err.contains(&format!("nesting deeper than {MAX_DEPTH}")),
-            "{err}"
-        );
-        let err = fail(
-            &(0..300)
-                .map(|i| format!("{}k:\n", "  ".repeat(i)))
-                .collect::<String>(),
-        );
-        assert!(
-            err.starts_with(&format!("t.yaml:{}:", MAX_DEPTH + 1)),
-            "{err}"
-        );
+        assert!(err.contains(&format!("nesting deeper than {MAX_DEPTH}")), "{err}");
+        let err = fail(&(0..300).map(|i| format!("{}k:\n", "  ".repeat(i))).collect::<String>());
+        assert!(err.starts_with(&format!("t.yaml:{}:", MAX_DEPTH + 1)), "{err}");
         assert!(err.contains("nesting deeper than"), "{err}");
     }
 

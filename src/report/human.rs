@@ -65,7 +65,13 @@ pub fn render(report: &Report, sources: &Sources, style: &Style) -> String {
     out
 }
 
-fn render_contract(out: &mut String, contract: &ContractReport, sources: &Texts, style: &Style, handler: &GraphicalReportHandler) {
+fn render_contract(
+    out: &mut String,
+    contract: &ContractReport,
+    sources: &Texts,
+    style: &Style,
+    handler: &GraphicalReportHandler,
+) {
     let path = contract.head.as_ref().or(contract.base.as_ref()).map(|s| s.path.as_str()).unwrap_or("?");
     let version = |side: &Option<super::ContractSide>| {
         side.as_ref().and_then(|s| s.version.clone()).unwrap_or_else(|| "-".into())
@@ -159,7 +165,11 @@ impl ChangeDiagnostic {
         let mut message = format!("[{}] {}", change.class.as_str(), change.message);
         match change.allowed_by {
             Some(by) => {
-                let _ = write!(message, " (allowed by {})", serde_json::to_value(by).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default());
+                let _ = write!(
+                    message,
+                    " (allowed by {})",
+                    serde_json::to_value(by).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
+                );
             }
             None if change.blocking => message.push_str(" (blocking)"),
             None => {}
@@ -179,8 +189,11 @@ impl ChangeDiagnostic {
                 }
             }
         };
-        let source = texts.get(&loc.file).map(|text| NamedSource::new(format!("{side}:{}", loc.file), Arc::clone(text)));
-        let label = source.as_ref().map(|_| LabeledSpan::new(Some(change.locus.clone()), loc.start, loc.end.saturating_sub(loc.start)));
+        let source =
+            texts.get(&loc.file).map(|text| NamedSource::new(format!("{side}:{}", loc.file), Arc::clone(text)));
+        let label = source
+            .as_ref()
+            .map(|_| LabeledSpan::new(Some(change.locus.clone()), loc.start, loc.end.saturating_sub(loc.start)));
         if source.is_none() {
             let _ = write!(message, " at {side}:{}", location(loc));
         }

@@ -33,27 +33,13 @@ pub(super) fn boolean_schemas(w: &mut Walker, p: &Pair<'_>, path: &str) -> bool 
         _ => None,
     };
     let (ba, ha) = (admits(p.b.node), admits(p.h.node));
-    let msg = format!(
-        "schema changed from {} to {}",
-        short(p.b.node),
-        short(p.h.node)
-    );
+    let msg = format!("schema changed from {} to {}", short(p.b.node), short(p.h.node));
     match (ba, ha) {
         (x, y) if x == y => {}
-        (Some(false), _) | (_, Some(true)) => w.emit(
-            "type-widened",
-            path,
-            msg,
-            Some(node_loc(p.b)),
-            Some(node_loc(p.h)),
-        ),
-        _ => w.emit(
-            "type-narrowed",
-            path,
-            msg,
-            Some(node_loc(p.b)),
-            Some(node_loc(p.h)),
-        ),
+        (Some(false), _) | (_, Some(true)) => {
+            w.emit("type-widened", path, msg, Some(node_loc(p.b)), Some(node_loc(p.h)))
+        }
+        _ => w.emit("type-narrowed", path, msg, Some(node_loc(p.b)), Some(node_loc(p.h))),
     }
     true
 }
@@ -69,19 +55,14 @@ fn short(n: &Node) -> String {
 /// (they are nullability, which the types module reports).
 fn branches<'a>(node: &'a Node, kw: &str) -> Vec<(usize, &'a Node)> {
     let seq = node.get(kw).and_then(Node::as_seq).unwrap_or(&[]);
-    seq.iter()
-        .enumerate()
-        .filter(|(_, n)| !is_null_schema(n))
-        .collect()
+    seq.iter().enumerate().filter(|(_, n)| !is_null_schema(n)).collect()
 }
 
 /// The alternatives keyword a schema uses: `oneOf` when present, else `anyOf`.
 fn alt_kw(node: &Node) -> Option<&'static str> {
-    ["oneOf", "anyOf"].into_iter().find(|k| {
-        node.get(k)
-            .and_then(Node::as_seq)
-            .is_some_and(|s| s.iter().any(|n| !is_null_schema(n)))
-    })
+    ["oneOf", "anyOf"]
+        .into_iter()
+        .find(|k| node.get(k).and_then(Node::as_seq).is_some_and(|s| s.iter().any(|n| !is_null_schema(n))))
 }
 
 /// Whether the schema offers `oneOf`/`anyOf` alternatives (beyond a null branch).
@@ -103,11 +84,7 @@ fn alternatives(w: &mut Walker, p: &Pair<'_>, path: &str) {
             let (b, h) = (branches(p.b.node, bk), branches(p.h.node, hk));
             let (pairs, removed, added) = match_branches(p, &b, &h);
             for (bi, hi) in pairs {
-                w.compare(
-                    sub(p.b, b[bi].1),
-                    sub(p.h, h[hi].1),
-                    &format!("{path}.{hk}[{}]", h[hi].0),
-                );
+                w.compare(sub(p.b, b[bi].1), sub(p.h, h[hi].1), &format!("{path}.{hk}[{}]", h[hi].0));
             }
             for bi in removed {
                 let (i, node) = b[bi];
@@ -143,17 +120,8 @@ fn wrapped(w: &mut Walker, p: &Pair<'_>, path: &str, kw: &str) {
     let h = branches(p.h.node, kw);
     let stem = aspect_stem(kw);
     let msg = format!("the schema was wrapped into a {kw} of {} branches", h.len());
-    w.emit(
-        &format!("wrapped-in-{stem}"),
-        path,
-        msg,
-        Some(node_loc(p.b)),
-        Some(kw_or_node(p.h, kw)),
-    );
-    let readers: Vec<(Side<'_>, String)> = h
-        .iter()
-        .map(|(i, n)| (sub(p.h, n), format!("{path}.{kw}[{i}]")))
-        .collect();
+    w.emit(&format!("wrapped-in-{stem}"), path, msg, Some(node_loc(p.b)), Some(kw_or_node(p.h, kw)));
+    let readers: Vec<(Side<'_>, String)> = h.iter().map(|(i, n)| (sub(p.h, n), format!("{path}.{kw}[{i}]"))).collect();
     match w.dir {
         // Old clients' payloads must fit some branch, and (for oneOf) only one.
         Direction::Request => {
@@ -183,18 +151,13 @@ fn unwrapped(w: &mut Walker, p: &Pair<'_>, path: &str, kw: &str) {
         }
         // What the new server sends must fit one of the branches old clients know.
         Direction::Response => {
-            let writers: Vec<(Side<'_>, String)> = b
-                .iter()
-                .map(|(i, n)| (sub(p.b, n), format!("{path}.{kw}[{i}]")))
-                .collect();
+            let writers: Vec<(Side<'_>, String)> =
+                b.iter().map(|(i, n)| (sub(p.b, n), format!("{path}.{kw}[{i}]"))).collect();
             let mut best: Option<(usize, Vec<Change>)> = None;
             for (side, at) in &writers {
                 let found = w.trial(|w| w.compare(*side, p.h, at));
                 let score = breaking(&found);
-                if best
-                    .as_ref()
-                    .is_none_or(|(s, f)| (score, found.len()) < (*s, f.len()))
-                {
+                if best.as_ref().is_none_or(|(s, f)| (score, found.len()) < (*s, f.len())) {
                     best = Some((score, found));
                 }
             }
@@ -223,22 +186,13 @@ fn best_reader(
         if score == 0 {
             accepting += 1;
         }
-        if best
-            .as_ref()
-            .is_none_or(|(s, f)| (score, found.len()) < (*s, f.len()))
-        {
+        if best.as_ref().is_none_or(|(s, f)| (score, found.len()) < (*s, f.len())) {
             best = Some((score, found));
         }
     }
     if exclusive && accepting >= 2 {
         let msg = format!("{accepting} oneOf branches accept what the old schema accepted, so such payloads match more than one branch and oneOf rejects them");
-        w.emit(
-            "one-of-ambiguous",
-            path,
-            msg,
-            Some(node_loc(p.b)),
-            Some(kw_or_node(p.h, "oneOf")),
-        );
+        w.emit("one-of-ambiguous", path, msg, Some(node_loc(p.b)), Some(kw_or_node(p.h, "oneOf")));
     }
     best.map(|(_, f)| f)
 }
@@ -246,10 +200,7 @@ fn best_reader(
 /// How many findings are breaking, by the catalogue.
 fn breaking(found: &[Change]) -> usize {
     let catalogue = Catalogue::get();
-    found
-        .iter()
-        .filter(|c| catalogue.class_of(&c.rule) == Class::Breaking)
-        .count()
+    found.iter().filter(|c| catalogue.class_of(&c.rule) == Class::Breaking).count()
 }
 
 /// `allOf`: every conjunct constrains. An added conjunct narrows (unless it only annotates), a
@@ -262,45 +213,22 @@ fn conjuncts(w: &mut Walker, p: &Pair<'_>, path: &str) {
     }
     let (pairs, removed, added) = match_branches(p, &b, &h);
     for (bi, hi) in pairs {
-        w.compare(
-            sub(p.b, b[bi].1),
-            sub(p.h, h[hi].1),
-            &format!("{path}.allOf[{}]", h[hi].0),
-        );
+        w.compare(sub(p.b, b[bi].1), sub(p.h, h[hi].1), &format!("{path}.allOf[{}]", h[hi].0));
     }
     for bi in removed {
         let (i, node) = b[bi];
         let side = sub(p.b, node);
-        let aspect = if annotation_only(deref(side).0.node) {
-            "all-of-removed-annotation-only"
-        } else {
-            "all-of-removed"
-        };
+        let aspect =
+            if annotation_only(deref(side).0.node) { "all-of-removed-annotation-only" } else { "all-of-removed" };
         let msg = format!("allOf branch {} was removed", label(side, i));
-        w.emit(
-            aspect,
-            &format!("{path}.allOf[{i}]"),
-            msg,
-            Some(p.b.doc.loc(node.span)),
-            Some(kw_or_node(p.h, kw)),
-        );
+        w.emit(aspect, &format!("{path}.allOf[{i}]"), msg, Some(p.b.doc.loc(node.span)), Some(kw_or_node(p.h, kw)));
     }
     for hi in added {
         let (i, node) = h[hi];
         let side = sub(p.h, node);
-        let aspect = if annotation_only(deref(side).0.node) {
-            "all-of-added-annotation-only"
-        } else {
-            "all-of-added"
-        };
+        let aspect = if annotation_only(deref(side).0.node) { "all-of-added-annotation-only" } else { "all-of-added" };
         let msg = format!("allOf branch {} was added", label(side, i));
-        w.emit(
-            aspect,
-            &format!("{path}.allOf[{i}]"),
-            msg,
-            Some(kw_or_node(p.b, kw)),
-            Some(p.h.doc.loc(node.span)),
-        );
+        w.emit(aspect, &format!("{path}.allOf[{i}]"), msg, Some(kw_or_node(p.b, kw)), Some(p.h.doc.loc(node.span)));
     }
 }
 
@@ -314,15 +242,8 @@ fn match_branches(
 ) -> (Vec<(usize, usize)>, Vec<usize>, Vec<usize>) {
     let bs: Vec<(Side<'_>, Option<String>)> = b.iter().map(|(_, n)| deref(sub(p.b, n))).collect();
     let hs: Vec<(Side<'_>, Option<String>)> = h.iter().map(|(_, n)| deref(sub(p.h, n))).collect();
-    let title = |s: &Side<'_>| {
-        s.node
-            .get("title")
-            .and_then(Node::as_str)
-            .filter(|t| !t.is_empty())
-            .map(str::to_string)
-    };
-    type Same<'x> =
-        Box<dyn Fn(&(Side<'x>, Option<String>), &(Side<'x>, Option<String>)) -> bool + 'x>;
+    let title = |s: &Side<'_>| s.node.get("title").and_then(Node::as_str).filter(|t| !t.is_empty()).map(str::to_string);
+    type Same<'x> = Box<dyn Fn(&(Side<'x>, Option<String>), &(Side<'x>, Option<String>)) -> bool + 'x>;
     let passes: Vec<Same<'_>> = vec![
         Box::new(|x, y| x.1.is_some() && x.1 == y.1),
         Box::new(|x, y| x.0.node == y.0.node),
@@ -349,11 +270,8 @@ fn match_branches(
             *t = true;
         }
     }
-    let mut pairs: Vec<(usize, usize)> = b_of_h
-        .iter()
-        .enumerate()
-        .filter_map(|(hi, bi)| bi.map(|bi| (bi, hi)))
-        .collect();
+    let mut pairs: Vec<(usize, usize)> =
+        b_of_h.iter().enumerate().filter_map(|(hi, bi)| bi.map(|bi| (bi, hi))).collect();
     pairs.sort();
     let removed = (0..b.len()).filter(|&bi| !taken[bi]).collect();
     let added = (0..h.len()).filter(|&hi| b_of_h[hi].is_none()).collect();
@@ -374,23 +292,9 @@ fn label(side: Side<'_>, i: usize) -> String {
 /// `not`: the subschema describes what is rejected, so it is read the other way round.
 fn negation(w: &mut Walker, p: &Pair<'_>, path: &str) {
     match (p.b.node.get("not"), p.h.node.get("not")) {
-        (Some(b), Some(h)) => {
-            w.flipped(|w| w.compare(sub(p.b, b), sub(p.h, h), &format!("{path}.not")))
-        }
-        (None, Some(_)) => w.emit_kw(
-            p,
-            "not",
-            "not-added",
-            path,
-            "a not subschema was added".into(),
-        ),
-        (Some(_), None) => w.emit_kw(
-            p,
-            "not",
-            "not-removed",
-            path,
-            "the not subschema was removed".into(),
-        ),
+        (Some(b), Some(h)) => w.flipped(|w| w.compare(sub(p.b, b), sub(p.h, h), &format!("{path}.not"))),
+        (None, Some(_)) => w.emit_kw(p, "not", "not-added", path, "a not subschema was added".into()),
+        (Some(_), None) => w.emit_kw(p, "not", "not-removed", path, "the not subschema was removed".into()),
         (None, None) => {}
     }
 }
@@ -399,44 +303,18 @@ fn discriminator(w: &mut Walker, p: &Pair<'_>, path: &str) {
     let kw = "discriminator";
     let (b, h) = match (p.b.node.get(kw), p.h.node.get(kw)) {
         (None, None) => return,
-        (None, Some(_)) => {
-            return w.emit_kw(
-                p,
-                kw,
-                "discriminator-added",
-                path,
-                "a discriminator was added".into(),
-            )
-        }
+        (None, Some(_)) => return w.emit_kw(p, kw, "discriminator-added", path, "a discriminator was added".into()),
         (Some(_), None) => {
-            return w.emit_kw(
-                p,
-                kw,
-                "discriminator-removed",
-                path,
-                "the discriminator was removed".into(),
-            )
+            return w.emit_kw(p, kw, "discriminator-removed", path, "the discriminator was removed".into())
         }
         (Some(b), Some(h)) => (b, h),
     };
-    let name = |n: &Node| {
-        n.get("propertyName")
-            .and_then(Node::as_str)
-            .unwrap_or("")
-            .to_string()
-    };
+    let name = |n: &Node| n.get("propertyName").and_then(Node::as_str).unwrap_or("").to_string();
     if name(b) != name(h) {
-        let msg = format!(
-            "discriminator propertyName changed from {} to {}",
-            name(b),
-            name(h)
-        );
+        let msg = format!("discriminator propertyName changed from {} to {}", name(b), name(h));
         w.emit_kw(p, kw, "discriminator-property-name-changed", path, msg);
     }
-    let (bm, hm) = (
-        b.get("mapping").and_then(Node::as_map),
-        h.get("mapping").and_then(Node::as_map),
-    );
+    let (bm, hm) = (b.get("mapping").and_then(Node::as_map), h.get("mapping").and_then(Node::as_map));
     let (bs, hs) = (Side { node: b, ..p.b }, Side { node: h, ..p.h });
     let empty = indexmap::IndexMap::new();
     let (bm, hm) = (bm.unwrap_or(&empty), hm.unwrap_or(&empty));

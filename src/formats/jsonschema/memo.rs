@@ -117,9 +117,9 @@ impl<'a> Local<'_, 'a> {
                     return self.refs(Side { node: b, ..bs }, Side { node: h, ..hs });
                 }
                 bm.len() == hm.len()
-                    && bm.iter().all(|(k, be)| {
-                        hm.get(k).is_some_and(|he| self.nodes(bs, hs, &be.value, &he.value, depth + 1))
-                    })
+                    && bm
+                        .iter()
+                        .all(|(k, be)| hm.get(k).is_some_and(|he| self.nodes(bs, hs, &be.value, &he.value, depth + 1)))
             }
             (Value::Seq(bv), Value::Seq(hv)) => {
                 bv.len() == hv.len() && bv.iter().zip(hv).all(|(bn, hn)| self.nodes(bs, hs, bn, hn, depth + 1))

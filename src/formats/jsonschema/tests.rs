@@ -23,43 +23,21 @@ impl Tree for OneFile {
 }
 
 fn workspace(text: &str) -> Workspace {
-    Workspace::load(&OneFile(text.to_string()), "t.yaml", RefPolicy::default())
-        .expect("test document loads")
+    Workspace::load(&OneFile(text.to_string()), "t.yaml", RefPolicy::default()).expect("test document loads")
 }
 
 /// Findings for `schema` in base and head, read in `dir`.
 fn run(base: &str, head: &str, dir: Direction) -> Vec<Change> {
     let (bw, hw) = (workspace(base), workspace(head));
     let (bd, hd) = (bw.root(), hw.root());
-    let (bn, hn) = (
-        bd.root.get("schema").expect("base schema"),
-        hd.root.get("schema").expect("head schema"),
-    );
+    let (bn, hn) = (bd.root.get("schema").expect("base schema"), hd.root.get("schema").expect("head schema"));
     let mut out = super::Findings::default();
-    diff(
-        Side {
-            ws: &bw,
-            doc: bd,
-            node: bn,
-        },
-        Side {
-            ws: &hw,
-            doc: hd,
-            node: hn,
-        },
-        dir,
-        "openapi",
-        "L",
-        &mut out,
-    );
+    diff(Side { ws: &bw, doc: bd, node: bn }, Side { ws: &hw, doc: hd, node: hn }, dir, "openapi", "L", &mut out);
     out.changes
 }
 
 fn rules(changes: &[Change]) -> Vec<String> {
-    changes
-        .iter()
-        .map(|c| format!("{} {}", c.rule, c.locus))
-        .collect()
+    changes.iter().map(|c| format!("{} {}", c.rule, c.locus)).collect()
 }
 
 #[test]
@@ -73,24 +51,12 @@ fn identical_schemas_yield_nothing() {
 fn direction_decides_the_rule_and_paths_name_the_element() {
     let base = "schema:\n  type: object\n  properties:\n    tags:\n      type: array\n      items: {type: string, maxLength: 10}\n";
     let head = "schema:\n  type: object\n  properties:\n    tags:\n      type: array\n      items: {type: string, maxLength: 5}\n";
-    assert_eq!(
-        rules(&run(base, head, Direction::Request)),
-        ["openapi.request.max-length-decreased L $.tags[]"]
-    );
+    assert_eq!(rules(&run(base, head, Direction::Request)), ["openapi.request.max-length-decreased L $.tags[]"]);
     let out = run(base, head, Direction::Response);
-    assert_eq!(
-        rules(&out),
-        ["openapi.response.max-length-decreased L $.tags[]"]
-    );
+    assert_eq!(rules(&out), ["openapi.response.max-length-decreased L $.tags[]"]);
     assert_eq!(out[0].message, "maxLength decreased from 10 to 5");
     // Both sides point at the keyword: line 6 in both documents.
-    assert_eq!(
-        (
-            out[0].base.as_ref().unwrap().line,
-            out[0].head.as_ref().unwrap().line
-        ),
-        (6, 6)
-    );
+    assert_eq!((out[0].base.as_ref().unwrap().line, out[0].head.as_ref().unwrap().line), (6, 6));
 }
 
 #[test]
@@ -101,16 +67,8 @@ fn nullability_in_all_three_spellings_is_not_a_type_change() {
         "schema: {type: [string, 'null']}\n",
         "schema:\n  anyOf:\n    - {type: string}\n    - {type: 'null'}\n",
     ] {
-        assert_eq!(
-            rules(&run(plain, head, Direction::Response)),
-            ["openapi.response.became-nullable L $"],
-            "{head}"
-        );
-        assert_eq!(
-            rules(&run(head, plain, Direction::Request)),
-            ["openapi.request.became-not-nullable L $"],
-            "{head}"
-        );
+        assert_eq!(rules(&run(plain, head, Direction::Response)), ["openapi.response.became-nullable L $"], "{head}");
+        assert_eq!(rules(&run(head, plain, Direction::Request)), ["openapi.request.became-not-nullable L $"], "{head}");
     }
 }
 
@@ -126,14 +84,8 @@ fn recursive_schemas_terminate_and_report_once_per_path() {
 fn read_only_properties_are_not_required_in_requests() {
     let base = "schema:\n  type: object\n  properties:\n    a: {type: string}\n";
     let head = "schema:\n  type: object\n  required: [id]\n  properties:\n    a: {type: string}\n    id: {type: string, readOnly: true}\n";
-    assert_eq!(
-        rules(&run(base, head, Direction::Request)),
-        ["openapi.request.property-added L $.id"]
-    );
-    assert_eq!(
-        rules(&run(base, head, Direction::Response)),
-        ["openapi.response.required-property-added L $.id"]
-    );
+    assert_eq!(rules(&run(base, head, Direction::Request)), ["openapi.request.property-added L $.id"]);
+    assert_eq!(rules(&run(base, head, Direction::Response)), ["openapi.response.required-property-added L $.id"]);
 }
 
 #[test]
@@ -152,10 +104,7 @@ fn removed_property_carries_deprecation_facts() {
 fn exclusive_maximum_flag_of_openapi_30() {
     let base = "schema: {type: number, maximum: 10}\n";
     let head = "schema: {type: number, maximum: 10, exclusiveMaximum: true}\n";
-    assert_eq!(
-        rules(&run(base, head, Direction::Request)),
-        ["openapi.request.exclusive-max-decreased L $"]
-    );
+    assert_eq!(rules(&run(base, head, Direction::Request)), ["openapi.request.exclusive-max-decreased L $"]);
 }
 
 #[test]
@@ -186,10 +135,7 @@ fn oneof_wrapping_with_overlapping_branches_is_breaking_for_requests() {
     let base = "schema:\n  type: object\n  required: [a, b]\n  properties: {a: {type: string}, b: {type: string}}\n";
     let head = "schema:\n  oneOf:\n    - {type: object, required: [a], properties: {a: {type: string}, b: {type: string}}}\n    - {type: object, required: [b], properties: {a: {type: string}, b: {type: string}}}\n";
     let got = rules(&run(base, head, Direction::Request));
-    assert!(
-        got.contains(&"openapi.request.one-of-ambiguous L $".to_string()),
-        "{got:?}"
-    );
+    assert!(got.contains(&"openapi.request.one-of-ambiguous L $".to_string()), "{got:?}");
 }
 
 #[test]
@@ -197,10 +143,7 @@ fn not_subschemas_are_read_the_other_way_round() {
     let base = "schema: {type: string, not: {type: string, maxLength: 10}}\n";
     let head = "schema: {type: string, not: {type: string, maxLength: 5}}\n";
     // Excluding fewer strings widens what the request accepts.
-    assert_eq!(
-        rules(&run(base, head, Direction::Request)),
-        ["openapi.response.max-length-decreased L $.not"]
-    );
+    assert_eq!(rules(&run(base, head, Direction::Request)), ["openapi.response.max-length-decreased L $.not"]);
 }
 
 #[test]
@@ -226,11 +169,7 @@ fn every_emitted_rule_is_in_the_catalogue() {
     let head = "schema:\n  type: object\n  properties:\n    a: {type: integer, enum: [x], format: time, default: y}\n    n: {type: number, minimum: 2, multipleOf: 3}\n    z: {type: string}\n";
     for dir in [Direction::Request, Direction::Response] {
         for c in run(base, head, dir) {
-            assert!(
-                catalogue.rule(&c.rule).is_some(),
-                "{} is not in rules/jsonschema.toml",
-                c.rule
-            );
+            assert!(catalogue.rule(&c.rule).is_some(), "{} is not in rules/jsonschema.toml", c.rule);
         }
     }
 }
@@ -248,11 +187,10 @@ fn shared_memo_skips_only_what_did_not_change() {
         let (bw, hw) = (workspace(base), workspace(head));
         let mut out = super::Findings::default();
         for (key, site) in [("a", "first"), ("b", "second"), ("c", "third")] {
-            let (b, h) = (Side { ws: &bw, doc: bw.root(), node: bw.root().root.get(key).unwrap() }, Side {
-                ws: &hw,
-                doc: hw.root(),
-                node: hw.root().root.get(key).unwrap(),
-            });
+            let (b, h) = (
+                Side { ws: &bw, doc: bw.root(), node: bw.root().root.get(key).unwrap() },
+                Side { ws: &hw, doc: hw.root(), node: hw.root().root.get(key).unwrap() },
+            );
             diff(b, h, Direction::Request, "openapi", site, &mut out);
         }
         rules(&out.changes)

@@ -13,13 +13,7 @@ pub(super) fn declared(node: &Node) -> Option<BTreeSet<String>> {
         Some(seq) => seq.iter().filter_map(Node::as_str).collect(),
         None => vec![t.as_str()?],
     };
-    Some(
-        names
-            .into_iter()
-            .filter(|n| *n != "null")
-            .map(str::to_string)
-            .collect(),
-    )
+    Some(names.into_iter().filter(|n| *n != "null").map(str::to_string).collect())
 }
 
 /// `{type: 'null'}`, `{type: ['null']}` or `{enum: [null]}`: a branch that only admits null.
@@ -27,9 +21,7 @@ pub(super) fn is_null_schema(node: &Node) -> bool {
     if let Some(set) = declared(node) {
         return set.is_empty();
     }
-    node.get("enum")
-        .and_then(Node::as_seq)
-        .is_some_and(|v| v.len() == 1 && v[0].is_null())
+    node.get("enum").and_then(Node::as_seq).is_some_and(|v| v.len() == 1 && v[0].is_null())
 }
 
 fn admits_null(node: &Node) -> bool {
@@ -37,18 +29,11 @@ fn admits_null(node: &Node) -> bool {
         return true;
     }
     if let Some(t) = node.get("type") {
-        if t.as_str() == Some("null")
-            || t.as_seq()
-                .is_some_and(|s| s.iter().any(|n| n.as_str() == Some("null")))
-        {
+        if t.as_str() == Some("null") || t.as_seq().is_some_and(|s| s.iter().any(|n| n.as_str() == Some("null"))) {
             return true;
         }
     }
-    ["oneOf", "anyOf"].iter().any(|k| {
-        node.get(k)
-            .and_then(Node::as_seq)
-            .is_some_and(|s| s.iter().any(is_null_schema))
-    })
+    ["oneOf", "anyOf"].iter().any(|k| node.get(k).and_then(Node::as_seq).is_some_and(|s| s.iter().any(is_null_schema)))
 }
 
 fn nullable(outer: Side<'_>, inner: Side<'_>) -> bool {
@@ -58,9 +43,7 @@ fn nullable(outer: Side<'_>, inner: Side<'_>) -> bool {
 /// The schema constrains its type only through `oneOf`/`anyOf`/`allOf` (the compose module
 /// compares those), so a missing `type` here says nothing.
 fn composed(node: &Node) -> bool {
-    ["oneOf", "anyOf", "allOf"]
-        .iter()
-        .any(|k| node.get(k).is_some())
+    ["oneOf", "anyOf", "allOf"].iter().any(|k| node.get(k).is_some())
 }
 
 /// Does a reader declaring `reader` accept a value of type `t`? (An integer is a number.)
@@ -83,10 +66,7 @@ pub(super) fn compare(w: &mut Walker, p: &Pair<'_>, path: &str) {
         (None, None) => {}
         (Some(b), None) => {
             if !composed(p.h.node) {
-                let msg = format!(
-                    "type {} was removed, so any type is now allowed",
-                    show_set(b)
-                );
+                let msg = format!("type {} was removed, so any type is now allowed", show_set(b));
                 w.emit_kw(p, "type", "type-widened", path, msg);
             }
         }
@@ -120,10 +100,7 @@ pub(super) fn compare(w: &mut Walker, p: &Pair<'_>, path: &str) {
         let (aspect, msg) = if hn {
             ("became-nullable", "became nullable: null is now allowed")
         } else {
-            (
-                "became-not-nullable",
-                "became not nullable: null is no longer allowed",
-            )
+            ("became-not-nullable", "became not nullable: null is no longer allowed")
         };
         w.emit(aspect, path, msg.to_string(), Some(b), Some(h));
     }

@@ -92,25 +92,13 @@ impl<'m> Walker<'m> {
         }
         // When only one side offers alternatives, its branches are compared with the other side
         // as a whole (compose); the outer level compares only the keywords both sides state.
-        let (b_alts, h_alts) = (
-            compose::has_alternatives(p.b.node),
-            compose::has_alternatives(p.h.node),
-        );
+        let (b_alts, h_alts) = (compose::has_alternatives(p.b.node), compose::has_alternatives(p.h.node));
         let (b_kept, h_kept);
         let mut outer = p;
         if b_alts != h_alts {
-            (b_kept, h_kept) = (
-                keep_shared(p.b.node, p.h.node),
-                keep_shared(p.h.node, p.b.node),
-            );
-            outer.b = Side {
-                node: &b_kept,
-                ..p.b
-            };
-            outer.h = Side {
-                node: &h_kept,
-                ..p.h
-            };
+            (b_kept, h_kept) = (keep_shared(p.b.node, p.h.node), keep_shared(p.h.node, p.b.node));
+            outer.b = Side { node: &b_kept, ..p.b };
+            outer.h = Side { node: &h_kept, ..p.h };
         }
         types::compare(self, &outer, path);
         enums::compare(self, &outer, path);
@@ -154,11 +142,7 @@ impl<'m> Walker<'m> {
     }
 
     pub fn change(&self, aspect: &str, path: &str, message: String) -> Change {
-        Change::new(
-            self.rule(aspect),
-            format!("{} {}", self.locus, path),
-            message,
-        )
+        Change::new(self.rule(aspect), format!("{} {}", self.locus, path), message)
     }
 
     /// Emit a finding about keyword `kw` of the pair: each side points at the keyword, or at the
@@ -174,15 +158,8 @@ fn keep_shared(node: &Node, other: &Node) -> Node {
     let (Some(map), Some(other)) = (node.as_map(), other.as_map()) else {
         return node.clone();
     };
-    let kept = map
-        .iter()
-        .filter(|(k, _)| other.contains_key(*k))
-        .map(|(k, e)| (k.clone(), e.clone()))
-        .collect();
-    Node {
-        value: Value::Map(kept),
-        span: node.span,
-    }
+    let kept = map.iter().filter(|(k, _)| other.contains_key(*k)).map(|(k, e)| (k.clone(), e.clone())).collect();
+    Node { value: Value::Map(kept), span: node.span }
 }
 
 /// Follow `$ref`s; the canonical id of the last one followed, if any.
@@ -191,14 +168,7 @@ pub(super) fn deref(side: Side<'_>) -> (Side<'_>, Option<String>) {
         return (side, None);
     }
     let (doc, node, id) = side.ws.deref(side.doc, side.node);
-    (
-        Side {
-            ws: side.ws,
-            doc,
-            node,
-        },
-        id,
-    )
+    (Side { ws: side.ws, doc, node }, id)
 }
 
 /// Keywords that say something about a schema without constraining its instances.
@@ -221,9 +191,7 @@ pub(super) const ANNOTATIONS: &[&str] = &[
 /// True when every keyword of the schema is an annotation or an extension (`x-...`).
 pub(super) fn annotation_only(node: &Node) -> bool {
     match node.as_map() {
-        Some(m) => m
-            .keys()
-            .all(|k| ANNOTATIONS.contains(&k.as_str()) || k.starts_with("x-")),
+        Some(m) => m.keys().all(|k| ANNOTATIONS.contains(&k.as_str()) || k.starts_with("x-")),
         None => false,
     }
 }
@@ -241,13 +209,8 @@ pub(super) fn unwrap_single(side: Side<'_>) -> Side<'_> {
             continue;
         }
         let kw_ok = matches!(key.as_str(), "allOf" | "anyOf" | "oneOf");
-        let non_null: Vec<&Node> = entry
-            .value
-            .as_seq()
-            .unwrap_or(&[])
-            .iter()
-            .filter(|n| !types::is_null_schema(n))
-            .collect();
+        let non_null: Vec<&Node> =
+            entry.value.as_seq().unwrap_or(&[]).iter().filter(|n| !types::is_null_schema(n)).collect();
         if !kw_ok || non_null.len() != 1 || branch.is_some() {
             return side;
         }
@@ -294,13 +257,8 @@ pub(super) fn sub<'a>(side: Side<'a>, node: &'a Node) -> Side<'a> {
 /// The JSON path of a named member: `$.owner`, or `$['odd name']` when the name needs quoting.
 pub(super) fn member_path(path: &str, name: &str) -> String {
     let plain = !name.is_empty()
-        && name
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+        && name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
     if plain {
         format!("{path}.{name}")
     } else {

@@ -1,8 +1,8 @@
 //! Document-level facts: `info.version` and the top-level `servers`.
 
 use super::nav::{pair, At, Paired};
-use crate::formats::jsonschema::Findings;
 use crate::change::Change;
+use crate::formats::jsonschema::Findings;
 
 /// `info.version` changed. The policy reads the bump itself; this only records it.
 pub(super) fn diff_version(base: At, head: At, out: &mut Findings) {
@@ -10,10 +10,7 @@ pub(super) fn diff_version(base: At, head: At, out: &mut Findings) {
         return;
     };
     let (bv, hv) = (b.get("version"), h.get("version"));
-    let text = |v: Option<At>| {
-        v.map(|v| v.node.to_json())
-            .unwrap_or(serde_json::Value::Null)
-    };
+    let text = |v: Option<At>| v.map(|v| v.node.to_json()).unwrap_or(serde_json::Value::Null);
     if text(bv) == text(hv) {
         return;
     }
@@ -25,11 +22,7 @@ pub(super) fn diff_version(base: At, head: At, out: &mut Findings) {
         Change::new(
             "openapi.info.version-changed",
             "info.version",
-            format!(
-                "The contract's version changed from {} to {}.",
-                show(bv),
-                show(hv)
-            ),
+            format!("The contract's version changed from {} to {}.", show(bv), show(hv)),
         )
         .at(Some(b.key_loc("version")), Some(h.key_loc("version"))),
     );
@@ -71,9 +64,5 @@ fn server_urls(side: At<'_>) -> Vec<(String, At<'_>)> {
     let Some(servers) = side.get("servers") else {
         return Vec::new();
     };
-    servers
-        .items()
-        .into_iter()
-        .filter_map(|s| Some((s.str("url")?.trim_end_matches('/').to_string(), s)))
-        .collect()
+    servers.items().into_iter().filter_map(|s| Some((s.str("url")?.trim_end_matches('/').to_string(), s))).collect()
 }

@@ -15,10 +15,7 @@ pub(super) struct Media<'a> {
 
 /// Pair the media types of two `content` maps; names compare case-insensitively and without
 /// blanks, as HTTP compares them.
-pub(super) fn pair_content<'a>(
-    base: Option<At<'a>>,
-    head: Option<At<'a>>,
-) -> Vec<Paired<Media<'a>>> {
+pub(super) fn pair_content<'a>(base: Option<At<'a>>, head: Option<At<'a>>) -> Vec<Paired<Media<'a>>> {
     let read = |content: Option<At<'a>>| -> Vec<(String, Media<'a>)> {
         let Some(content) = content else {
             return Vec::new();
@@ -27,20 +24,8 @@ pub(super) fn pair_content<'a>(
             .members()
             .into_iter()
             .map(|m| {
-                let key: String = m
-                    .key
-                    .chars()
-                    .filter(|c| !c.is_whitespace())
-                    .collect::<String>()
-                    .to_ascii_lowercase();
-                (
-                    key,
-                    Media {
-                        name: m.key,
-                        key_loc: m.key_loc,
-                        at: m.value,
-                    },
-                )
+                let key: String = m.key.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
+                (key, Media { name: m.key, key_loc: m.key_loc, at: m.value })
             })
             .collect()
     };
@@ -67,20 +52,12 @@ pub(super) fn diff_schemas(
     match (b.at.get_raw("schema"), h.at.get_raw("schema")) {
         (Some(bs), Some(hs)) => jsonschema::diff(bs.side(), hs.side(), dir, PREFIX, locus, out),
         (None, Some(hs)) => out.push(
-            Change::new(
-                presence.added,
-                locus,
-                format!("{locus} now has a schema where any content was allowed."),
-            )
-            .at(Some(b.key_loc.clone()), Some(hs.loc())),
+            Change::new(presence.added, locus, format!("{locus} now has a schema where any content was allowed."))
+                .at(Some(b.key_loc.clone()), Some(hs.loc())),
         ),
         (Some(bs), None) => out.push(
-            Change::new(
-                presence.removed,
-                locus,
-                format!("{locus} no longer has a schema: any content is allowed."),
-            )
-            .at(Some(bs.loc()), Some(h.key_loc.clone())),
+            Change::new(presence.removed, locus, format!("{locus} no longer has a schema: any content is allowed."))
+                .at(Some(bs.loc()), Some(h.key_loc.clone())),
         ),
         (None, None) => {}
     }
@@ -92,10 +69,5 @@ pub(super) fn schema_of(at: At) -> Option<At> {
     if let Some(schema) = at.get_raw("schema") {
         return Some(schema);
     }
-    at.get("content")?
-        .members()
-        .into_iter()
-        .next()?
-        .value
-        .get_raw("schema")
+    at.get("content")?.members().into_iter().next()?.value.get_raw("schema")
 }

@@ -26,14 +26,10 @@ pub(crate) const PREFIX: &str = "openapi";
 
 /// The contract's declared version (`info.version`), if any.
 pub fn version(ws: &Workspace) -> Option<String> {
-    ws.root()
-        .root
-        .get("info")?
-        .get("version")
-        .map(|v| match v.as_str() {
-            Some(s) => s.to_string(),
-            None => v.to_json().to_string(),
-        })
+    ws.root().root.get("info")?.get("version").map(|v| match v.as_str() {
+        Some(s) => s.to_string(),
+        None => v.to_json().to_string(),
+    })
 }
 
 /// Every change from `base` to `head`, in document order.

@@ -27,21 +27,13 @@ impl<'a> At<'a> {
     /// The entry document's root.
     pub fn root(ws: &'a Workspace) -> At<'a> {
         let doc = ws.root();
-        At {
-            ws,
-            doc,
-            node: &doc.root,
-        }
+        At { ws, doc, node: &doc.root }
     }
 
     /// This node with `$ref`s followed (the target may live in another document).
     pub fn resolved(self) -> At<'a> {
         let (doc, node, _) = self.ws.deref(self.doc, self.node);
-        At {
-            ws: self.ws,
-            doc,
-            node,
-        }
+        At { ws: self.ws, doc, node }
     }
 
     /// The child under `key`, `$ref`s followed.
@@ -66,9 +58,7 @@ impl<'a> At<'a> {
 
     /// A boolean field; anything other than a boolean counts as absent.
     pub fn flag(self, key: &str) -> bool {
-        self.get(key)
-            .and_then(|v| v.node.as_bool())
-            .unwrap_or(false)
+        self.get(key).and_then(|v| v.node.as_bool()).unwrap_or(false)
     }
 
     pub fn has(self, key: &str) -> bool {
@@ -85,11 +75,7 @@ impl<'a> At<'a> {
             .map(|(key, entry)| Member {
                 key: key.as_str(),
                 key_loc: this.doc.loc(entry.key_span),
-                value: At {
-                    node: &entry.value,
-                    ..this
-                }
-                .resolved(),
+                value: At { node: &entry.value, ..this }.resolved(),
             })
             .collect()
     }
@@ -100,9 +86,7 @@ impl<'a> At<'a> {
         let Some(seq) = this.node.as_seq() else {
             return Vec::new();
         };
-        seq.iter()
-            .map(|node| At { node, ..this }.resolved())
-            .collect()
+        seq.iter().map(|node| At { node, ..this }.resolved()).collect()
     }
 
     /// Where this node is written.
@@ -113,29 +97,18 @@ impl<'a> At<'a> {
     /// Where `key` is written in this map, falling back to the map itself.
     pub fn key_loc(self, key: &str) -> Loc {
         let this = self.resolved();
-        let span: Span = this
-            .node
-            .entry(key)
-            .map(|e| e.key_span)
-            .unwrap_or(this.node.span);
+        let span: Span = this.node.entry(key).map(|e| e.key_span).unwrap_or(this.node.span);
         this.doc.loc(span)
     }
 
     /// The node as the JSON Schema core takes it.
     pub fn side(self) -> Side<'a> {
-        Side {
-            ws: self.ws,
-            doc: self.doc,
-            node: self.node,
-        }
+        Side { ws: self.ws, doc: self.doc, node: self.node }
     }
 
     /// What base said about an element that head removed: `deprecated` and `x-sunset`.
     pub fn removal(self) -> Removal {
-        Removal {
-            deprecated_in_base: self.flag("deprecated"),
-            sunset: self.sunset(),
-        }
+        Removal { deprecated_in_base: self.flag("deprecated"), sunset: self.sunset() }
     }
 
     /// `x-sunset` as written (a date string; a YAML date scalar arrives as a string too).

@@ -2,9 +2,9 @@
 //! `operationId`, then its parameters, request body, responses and security.
 
 use super::nav::{At, Paired};
-use crate::formats::jsonschema::Findings;
 use super::{parameters, request_body, responses, security, Role};
 use crate::change::Change;
+use crate::formats::jsonschema::Findings;
 
 /// An operation in one revision, with what it inherits from its path item and document.
 #[derive(Clone)]
@@ -44,24 +44,16 @@ pub(super) fn diff(pair: Paired<Endpoint<'_>>, out: &mut Findings) {
                 (None, false) => " without prior deprecation".to_string(),
             };
             out.push(
-                Change::new(
-                    "openapi.operation.removed",
-                    &name,
-                    format!("The operation {name} was removed{note}."),
-                )
-                .at(Some(b.method_loc.clone()), None)
-                .removal(removal),
+                Change::new("openapi.operation.removed", &name, format!("The operation {name} was removed{note}."))
+                    .at(Some(b.method_loc.clone()), None)
+                    .removal(removal),
             );
         }
         Paired::Added(h) => {
             let name = h.name();
             out.push(
-                Change::new(
-                    "openapi.operation.added",
-                    &name,
-                    format!("The operation {name} was added."),
-                )
-                .at(None, Some(h.method_loc.clone())),
+                Change::new("openapi.operation.added", &name, format!("The operation {name} was added."))
+                    .at(None, Some(h.method_loc.clone())),
             );
         }
         Paired::Kept(b, h) => {
@@ -83,12 +75,8 @@ fn diff_lifecycle(b: &Endpoint, h: &Endpoint, out: &mut Findings) {
     let (was, is) = (b.op.flag("deprecated"), h.op.flag("deprecated"));
     if !was && is {
         out.push(
-            Change::new(
-                "openapi.operation.deprecated",
-                &name,
-                format!("The operation {name} was deprecated."),
-            )
-            .at(Some(b.method_loc.clone()), Some(h.op.key_loc("deprecated"))),
+            Change::new("openapi.operation.deprecated", &name, format!("The operation {name} was deprecated."))
+                .at(Some(b.method_loc.clone()), Some(h.op.key_loc("deprecated"))),
         );
     } else if was && !is {
         out.push(
@@ -115,10 +103,7 @@ fn diff_lifecycle(b: &Endpoint, h: &Endpoint, out: &mut Findings) {
                 e.method_loc.clone()
             }
         };
-        out.push(
-            Change::new("openapi.operation.sunset-changed", &name, message)
-                .at(Some(loc(b)), Some(loc(h))),
-        );
+        out.push(Change::new("openapi.operation.sunset-changed", &name, message).at(Some(loc(b)), Some(loc(h))));
     }
 }
 
@@ -136,11 +121,7 @@ fn diff_operation_id(b: &Endpoint, h: &Endpoint, out: &mut Findings) {
         Some(new) => format!("The operationId of {name} changed from {old} to {new}."),
         None => format!("The operationId {old} of {name} was removed."),
     };
-    let head_loc = if new.is_some() {
-        h.op.key_loc("operationId")
-    } else {
-        h.method_loc.clone()
-    };
+    let head_loc = if new.is_some() { h.op.key_loc("operationId") } else { h.method_loc.clone() };
     out.push(
         Change::new("openapi.operation.id-changed", &name, message)
             .at(Some(b.op.key_loc("operationId")), Some(head_loc)),

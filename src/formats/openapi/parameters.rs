@@ -6,13 +6,13 @@
 //! change on the wire.
 
 use super::media;
-use crate::formats::jsonschema::Findings;
 use super::nav::{pair, At, Paired};
 use super::operation::Endpoint;
 use super::paths::template_vars;
 use super::PREFIX;
 use crate::change::Change;
 use crate::formats::jsonschema;
+use crate::formats::jsonschema::Findings;
 
 /// One parameter of an operation in one revision, path-level ones merged in.
 struct Param<'a> {
@@ -34,21 +34,13 @@ impl Param<'_> {
             _ => "simple",
         };
         let style = self.at.str("style").unwrap_or(default_style).to_string();
-        let explode = self
-            .at
-            .get("explode")
-            .and_then(|e| e.node.as_bool())
-            .unwrap_or(style == "form");
+        let explode = self.at.get("explode").and_then(|e| e.node.as_bool()).unwrap_or(style == "form");
         (style, explode)
     }
 
     fn media_type(&self) -> Option<String> {
         let content = self.at.get("content")?;
-        content
-            .members()
-            .into_iter()
-            .next()
-            .map(|m| m.key.to_ascii_lowercase())
+        content.members().into_iter().next().map(|m| m.key.to_ascii_lowercase())
     }
 }
 
@@ -69,11 +61,7 @@ fn params<'a>(e: &Endpoint<'a>) -> Vec<(Key, Param<'a>)> {
             .filter_map(|at| {
                 let location = at.str("in")?;
                 let name = at.str("name")?;
-                matches!(location, "query" | "header" | "path" | "cookie").then_some(Param {
-                    location,
-                    name,
-                    at,
-                })
+                matches!(location, "query" | "header" | "path" | "cookie").then_some(Param { location, name, at })
             })
             .collect()
     };
@@ -81,10 +69,7 @@ fn params<'a>(e: &Endpoint<'a>) -> Vec<(Key, Param<'a>)> {
     let own = read(e.op.get("parameters"));
     let mut all: Vec<Param<'a>> = read(e.path_params)
         .into_iter()
-        .filter(|p| {
-            !own.iter()
-                .any(|o| o.location == p.location && o.name == p.name)
-        })
+        .filter(|p| !own.iter().any(|o| o.location == p.location && o.name == p.name))
         .collect();
     all.extend(own);
     all.into_iter()
@@ -112,10 +97,7 @@ pub(super) fn diff(b: &Endpoint, h: &Endpoint, out: &mut Findings) {
                     Change::new(
                         "openapi.parameter.removed",
                         locus,
-                        format!(
-                            "The {} parameter {} of {endpoint} was removed.",
-                            bp.location, bp.name
-                        ),
+                        format!("The {} parameter {} of {endpoint} was removed.", bp.location, bp.name),
                     )
                     .at(Some(bp.at.loc()), None)
                     .removal(bp.at.removal()),
@@ -132,10 +114,7 @@ pub(super) fn diff(b: &Endpoint, h: &Endpoint, out: &mut Findings) {
                     Change::new(
                         rule,
                         locus,
-                        format!(
-                            "A new {kind} {} parameter {} was added to {endpoint}.",
-                            hp.location, hp.name
-                        ),
+                        format!("A new {kind} {} parameter {} was added to {endpoint}.", hp.location, hp.name),
                     )
                     .at(None, Some(hp.at.loc())),
                 );
@@ -153,35 +132,21 @@ fn diff_kept(endpoint: &str, b: &Endpoint, bp: &Param, hp: &Param, out: &mut Fin
         (false, true) => {
             let (bl, hl) = at();
             out.push(
-                Change::new(
-                    "openapi.parameter.became-required",
-                    &locus,
-                    format!("{what} became required."),
-                )
-                .at(bl, hl),
+                Change::new("openapi.parameter.became-required", &locus, format!("{what} became required.")).at(bl, hl),
             );
         }
         (true, false) => {
             let (bl, hl) = at();
             out.push(
-                Change::new(
-                    "openapi.parameter.became-optional",
-                    &locus,
-                    format!("{what} became optional."),
-                )
-                .at(bl, hl),
+                Change::new("openapi.parameter.became-optional", &locus, format!("{what} became optional.")).at(bl, hl),
             );
         }
         _ => {}
     }
     if !bp.at.flag("deprecated") && hp.at.flag("deprecated") {
         out.push(
-            Change::new(
-                "openapi.parameter.deprecated",
-                &locus,
-                format!("{what} was deprecated."),
-            )
-            .at(Some(bp.at.loc()), Some(hp.at.key_loc("deprecated"))),
+            Change::new("openapi.parameter.deprecated", &locus, format!("{what} was deprecated."))
+                .at(Some(bp.at.loc()), Some(hp.at.key_loc("deprecated"))),
         );
     }
     let (old, new) = (serialization(bp), serialization(hp));

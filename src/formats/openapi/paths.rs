@@ -10,31 +10,15 @@ use super::Role;
 use crate::formats::jsonschema::Findings;
 
 /// HTTP methods an OpenAPI path item can hold, lowercase as written in the document.
-const METHODS: &[&str] = &[
-    "get", "put", "post", "delete", "options", "head", "patch", "trace", "query",
-];
+const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace", "query"];
 
 pub(super) fn diff_paths(base: At, head: At, out: &mut Findings) {
-    diff_items(
-        base,
-        head,
-        path_items(base),
-        path_items(head),
-        Role::Server,
-        out,
-    );
+    diff_items(base, head, path_items(base), path_items(head), Role::Server, out);
 }
 
 /// 3.1 `webhooks`, matched by name. See [`Role::Client`] for why their directions flip.
 pub(super) fn diff_webhooks(base: At, head: At, out: &mut Findings) {
-    diff_items(
-        base,
-        head,
-        webhook_items(base),
-        webhook_items(head),
-        Role::Client,
-        out,
-    );
+    diff_items(base, head, webhook_items(base), webhook_items(head), Role::Client, out);
 }
 
 /// A path item or webhook keyed for matching, with its name as written.
@@ -56,11 +40,7 @@ fn webhook_items(side: At<'_>) -> Vec<Item<'_>> {
     let Some(hooks) = side.get("webhooks") else {
         return Vec::new();
     };
-    hooks
-        .members()
-        .into_iter()
-        .map(|m| (m.key.to_string(), (m.key.to_string(), m.value)))
-        .collect()
+    hooks.members().into_iter().map(|m| (m.key.to_string(), (m.key.to_string(), m.value))).collect()
 }
 
 fn diff_items<'a>(
@@ -73,10 +53,7 @@ fn diff_items<'a>(
 ) {
     for p in pair(base, head) {
         let (base_ops, head_ops) = match p {
-            Paired::Kept((bp, b), (hp, h)) => (
-                endpoints(base_root, &bp, b, role),
-                endpoints(head_root, &hp, h, role),
-            ),
+            Paired::Kept((bp, b), (hp, h)) => (endpoints(base_root, &bp, b, role), endpoints(head_root, &hp, h, role)),
             Paired::Removed((bp, b)) => (endpoints(base_root, &bp, b, role), Vec::new()),
             Paired::Added((hp, h)) => (Vec::new(), endpoints(head_root, &hp, h, role)),
         };
@@ -149,10 +126,7 @@ mod tests {
 
     #[test]
     fn shape_ignores_variable_names() {
-        assert_eq!(
-            template_shape("/pets/{petId}/toys/{toy}"),
-            "/pets/{}/toys/{}"
-        );
+        assert_eq!(template_shape("/pets/{petId}/toys/{toy}"), "/pets/{}/toys/{}");
         assert_eq!(template_shape("/pets/{id}"), template_shape("/pets/{key}"));
         assert_ne!(template_shape("/pets/{id}"), template_shape("/pets/{id}/x"));
         assert_eq!(template_shape("/a/{unclosed"), "/a/{");

@@ -2,10 +2,10 @@
 //! the server: [`super::Role::request`]).
 
 use super::media::{self, pair_content, SchemaPresence};
-use crate::formats::jsonschema::Findings;
 use super::nav::Paired;
 use super::operation::Endpoint;
 use crate::change::Change;
+use crate::formats::jsonschema::Findings;
 
 pub(super) fn diff(b: &Endpoint, h: &Endpoint, out: &mut Findings) {
     let endpoint = h.name();
@@ -19,35 +19,16 @@ pub(super) fn diff(b: &Endpoint, h: &Endpoint, out: &mut Findings) {
                 ("openapi.request-body.added-optional", "optional")
             };
             out.push(
-                Change::new(
-                    rule,
-                    locus,
-                    format!("{endpoint} now takes an {kind} request body."),
-                )
-                .at(
-                    Some(b.method_loc.clone()),
-                    Some(h.op.key_loc("requestBody")),
-                ),
+                Change::new(rule, locus, format!("{endpoint} now takes an {kind} request body."))
+                    .at(Some(b.method_loc.clone()), Some(h.op.key_loc("requestBody"))),
             );
         }
         (Some(_), None) => out.push(
-            Change::new(
-                "openapi.request-body.removed",
-                locus,
-                format!("{endpoint} no longer takes a request body."),
-            )
-            .at(
-                Some(b.op.key_loc("requestBody")),
-                Some(h.method_loc.clone()),
-            ),
+            Change::new("openapi.request-body.removed", locus, format!("{endpoint} no longer takes a request body."))
+                .at(Some(b.op.key_loc("requestBody")), Some(h.method_loc.clone())),
         ),
         (Some(bb), Some(hb)) => {
-            let at = || {
-                (
-                    Some(b.op.key_loc("requestBody")),
-                    Some(h.op.key_loc("requestBody")),
-                )
-            };
+            let at = || (Some(b.op.key_loc("requestBody")), Some(h.op.key_loc("requestBody")));
             match (bb.flag("required"), hb.flag("required")) {
                 (false, true) => {
                     let (bl, hl) = at();
@@ -97,14 +78,7 @@ pub(super) fn diff(b: &Endpoint, h: &Endpoint, out: &mut Findings) {
                             added: "openapi.request-body.schema-added",
                             removed: "openapi.request-body.schema-removed",
                         };
-                        media::diff_schemas(
-                            &bm,
-                            &hm,
-                            h.role.request(),
-                            &media_locus,
-                            presence,
-                            out,
-                        );
+                        media::diff_schemas(&bm, &hm, h.role.request(), &media_locus, presence, out);
                     }
                 }
             }

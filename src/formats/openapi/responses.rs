@@ -2,12 +2,12 @@
 //! [`super::Role::response`]).
 
 use super::media::{self, pair_content, SchemaPresence};
-use crate::formats::jsonschema::Findings;
 use super::nav::{pair, At, Member, Paired};
 use super::operation::Endpoint;
 use super::PREFIX;
 use crate::change::Change;
 use crate::formats::jsonschema;
+use crate::formats::jsonschema::Findings;
 
 pub(super) fn diff(b: &Endpoint, h: &Endpoint, out: &mut Findings) {
     let endpoint = h.name();
@@ -38,10 +38,7 @@ pub(super) fn diff(b: &Endpoint, h: &Endpoint, out: &mut Findings) {
                     Change::new(
                         rule,
                         format!("{endpoint} {}", m.key),
-                        format!(
-                            "{endpoint} can now answer with the {kind} response {}.",
-                            m.key
-                        ),
+                        format!("{endpoint} can now answer with the {kind} response {}.", m.key),
                     )
                     .at(None, Some(m.key_loc)),
                 );
@@ -107,10 +104,7 @@ fn diff_headers(h: &Endpoint, locus: &str, br: At, hr: At, out: &mut Findings) {
                     Change::new(
                         rule,
                         format!("{locus} header {}", m.key),
-                        format!(
-                            "The {kind} header {} of the {locus} response was removed.",
-                            m.key
-                        ),
+                        format!("The {kind} header {} of the {locus} response was removed.", m.key),
                     )
                     .at(Some(m.key_loc), None)
                     .removal(m.value.removal()),
@@ -131,25 +125,13 @@ fn diff_headers(h: &Endpoint, locus: &str, br: At, hr: At, out: &mut Findings) {
                         Change::new(
                             "openapi.response-header.became-optional",
                             &header_locus,
-                            format!(
-                                "The header {} of the {locus} response became optional.",
-                                hm.key
-                            ),
+                            format!("The header {} of the {locus} response became optional.", hm.key),
                         )
                         .at(Some(bm.key_loc.clone()), Some(hm.key_loc.clone())),
                     );
                 }
-                if let (Some(bs), Some(hs)) =
-                    (media::schema_of(bm.value), media::schema_of(hm.value))
-                {
-                    jsonschema::diff(
-                        bs.side(),
-                        hs.side(),
-                        h.role.response(),
-                        PREFIX,
-                        &header_locus,
-                        out,
-                    );
+                if let (Some(bs), Some(hs)) = (media::schema_of(bm.value), media::schema_of(hm.value)) {
+                    jsonschema::diff(bs.side(), hs.side(), h.role.response(), PREFIX, &header_locus, out);
                 }
             }
         }
@@ -161,11 +143,7 @@ fn statuses<'a>(e: &Endpoint<'a>) -> Vec<(String, Member<'a>)> {
     let Some(responses) = e.op.get("responses") else {
         return Vec::new();
     };
-    responses
-        .members()
-        .into_iter()
-        .map(|m| (m.key.to_ascii_uppercase(), m))
-        .collect()
+    responses.members().into_iter().map(|m| (m.key.to_ascii_uppercase(), m)).collect()
 }
 
 fn headers(response: At<'_>) -> Vec<(String, Member<'_>)> {

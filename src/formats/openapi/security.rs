@@ -8,8 +8,8 @@
 
 use super::nav::{pair, At, Paired};
 use super::operation::Endpoint;
-use crate::formats::jsonschema::Findings;
 use crate::change::{Change, Loc};
+use crate::formats::jsonschema::Findings;
 
 /// An operation's effective requirements: its own `security`, or else the global one. Compared
 /// per operation, so that moving requirements between the global list and the operations is no
@@ -17,15 +17,9 @@ use crate::change::{Change, Loc};
 pub(super) fn diff_operation(b: &Endpoint, h: &Endpoint, out: &mut Findings) {
     let effective = |e: &Endpoint| -> (Requirements, Loc) {
         if e.op.has("security") {
-            (
-                Requirements::read(e.op.get("security")),
-                e.op.key_loc("security"),
-            )
+            (Requirements::read(e.op.get("security")), e.op.key_loc("security"))
         } else if e.root.has("security") {
-            (
-                Requirements::read(e.root.get("security")),
-                e.root.key_loc("security"),
-            )
+            (Requirements::read(e.root.get("security")), e.root.key_loc("security"))
         } else {
             (Requirements::read(None), e.method_loc.clone())
         }
@@ -56,12 +50,8 @@ impl Requirements {
                 .members()
                 .into_iter()
                 .map(|m| {
-                    let scopes = m
-                        .value
-                        .items()
-                        .into_iter()
-                        .filter_map(|s| s.node.as_str().map(str::to_string))
-                        .collect();
+                    let scopes =
+                        m.value.items().into_iter().filter_map(|s| s.node.as_str().map(str::to_string)).collect();
                     (m.key.to_string(), scopes)
                 })
                 .collect();
@@ -73,29 +63,15 @@ impl Requirements {
             names.sort_unstable();
             alternatives.push((names.join(" + "), schemes));
         }
-        Requirements {
-            anonymous,
-            alternatives,
-        }
+        Requirements { anonymous, alternatives }
     }
 
     fn describe(&self) -> String {
-        self.alternatives
-            .iter()
-            .map(|(k, _)| k.as_str())
-            .collect::<Vec<_>>()
-            .join(" or ")
+        self.alternatives.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>().join(" or ")
     }
 }
 
-fn compare(
-    b: &Requirements,
-    h: &Requirements,
-    locus: &str,
-    subject: &str,
-    (bl, hl): (Loc, Loc),
-    out: &mut Findings,
-) {
+fn compare(b: &Requirements, h: &Requirements, locus: &str, subject: &str, (bl, hl): (Loc, Loc), out: &mut Findings) {
     let at = |c: Change| c.at(Some(bl.clone()), Some(hl.clone()));
     match (b.anonymous, h.anonymous) {
         (true, false) => {
@@ -114,12 +90,8 @@ fn compare(
                     Paired::Kept(bs, hs) => compare_scopes(&bs, &hs, locus, subject, &at, out),
                 }
             }
-            let keys = |r: &Requirements| {
-                r.alternatives
-                    .iter()
-                    .map(|(k, _)| (k.clone(), k.clone()))
-                    .collect::<Vec<_>>()
-            };
+            let keys =
+                |r: &Requirements| r.alternatives.iter().map(|(k, _)| (k.clone(), k.clone())).collect::<Vec<_>>();
             for p in pair(keys(b), keys(h)) {
                 match p {
                     Paired::Removed(k) => out.push(at(Change::new(
@@ -196,7 +168,9 @@ pub(super) fn diff_schemes(base: At, head: At, out: &mut Findings) {
                         Change::new(
                             "openapi.security-scheme.changed",
                             format!("components.securitySchemes.{name}"),
-                            format!("The security scheme {name} changed how credentials are sent: {old} before, {new} now."),
+                            format!(
+                                "The security scheme {name} changed how credentials are sent: {old} before, {new} now."
+                            ),
                         )
                         .at(Some(bl), Some(hl)),
                     );
@@ -209,16 +183,10 @@ pub(super) fn diff_schemes(base: At, head: At, out: &mut Findings) {
 type Scheme<'a> = (String, (String, Loc, At<'a>));
 
 fn schemes(side: At<'_>) -> Vec<Scheme<'_>> {
-    let Some(map) = side
-        .get("components")
-        .and_then(|c| c.get("securitySchemes"))
-    else {
+    let Some(map) = side.get("components").and_then(|c| c.get("securitySchemes")) else {
         return Vec::new();
     };
-    map.members()
-        .into_iter()
-        .map(|m| (m.key.to_string(), (m.key.to_string(), m.key_loc, m.value)))
-        .collect()
+    map.members().into_iter().map(|m| (m.key.to_string(), (m.key.to_string(), m.key_loc, m.value))).collect()
 }
 
 /// What a client must do to send credentials with a scheme: its type and, where they apply,
@@ -228,11 +196,8 @@ fn transport(scheme: At) -> String {
     match field("type") {
         "http" => format!("http {}", field("scheme").to_ascii_lowercase()),
         "apiKey" => {
-            let name = if field("in") == "header" {
-                field("name").to_ascii_lowercase()
-            } else {
-                field("name").to_string()
-            };
+            let name =
+                if field("in") == "header" { field("name").to_ascii_lowercase() } else { field("name").to_string() };
             format!("apiKey in {} {name}", field("in"))
         }
         other => other.to_string(),

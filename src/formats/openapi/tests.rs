@@ -20,11 +20,7 @@ impl Tree for Files {
         Ok(paths)
     }
     fn read(&self, path: &str) -> Result<Option<Vec<u8>>> {
-        Ok(self
-            .0
-            .iter()
-            .find(|(p, _)| *p == path)
-            .map(|(_, t)| t.as_bytes().to_vec()))
+        Ok(self.0.iter().find(|(p, _)| *p == path).map(|(_, t)| t.as_bytes().to_vec()))
     }
 }
 
@@ -39,18 +35,14 @@ fn doc(body: &str) -> String {
 }
 
 fn changes(base: &str, head: &str) -> Vec<Change> {
-    diff(
-        &workspace(&[("t.yaml", base)]),
-        &workspace(&[("t.yaml", head)]),
-    )
+    diff(&workspace(&[("t.yaml", base)]), &workspace(&[("t.yaml", head)]))
 }
 
 fn rules(base: &str, head: &str) -> Vec<String> {
     changes(base, head).into_iter().map(|c| c.rule).collect()
 }
 
-const PETS: &str =
-    "paths:\n  /pets:\n    get:\n      responses:\n        '200':\n          description: OK\n";
+const PETS: &str = "paths:\n  /pets:\n    get:\n      responses:\n        '200':\n          description: OK\n";
 
 #[test]
 fn identical_documents_yield_nothing() {
@@ -67,10 +59,7 @@ fn removed_operation_points_at_its_method_and_carries_deprecation_facts() {
     let got = changes(&base, &head);
     assert_eq!(got.len(), 1, "{got:?}");
     let c = &got[0];
-    assert_eq!(
-        (c.rule.as_str(), c.locus.as_str()),
-        ("openapi.operation.removed", "GET /pets")
-    );
+    assert_eq!((c.rule.as_str(), c.locus.as_str()), ("openapi.operation.removed", "GET /pets"));
     assert_eq!(c.base.as_ref().map(|l| (l.line, l.column)), Some((7, 5)));
     let removal = c.removal.as_ref().expect("removal facts");
     assert!(removal.deprecated_in_base);
@@ -91,10 +80,7 @@ fn path_level_parameters_merge_into_operations() {
     assert!(rules(&base, &moved).is_empty());
     // An operation-level parameter overrides the path-level one with the same location and name.
     let overridden = doc("paths:\n  /pets:\n    parameters:\n    - {name: limit, in: query, schema: {type: integer}}\n    get:\n      parameters:\n      - {name: limit, in: query, required: true, schema: {type: integer}}\n      responses: {}\n");
-    assert_eq!(
-        rules(&base, &overridden),
-        ["openapi.parameter.became-required"]
-    );
+    assert_eq!(rules(&base, &overridden), ["openapi.parameter.became-required"]);
 }
 
 #[test]
@@ -126,23 +112,17 @@ fn refs_are_followed_across_files_and_point_into_the_target_file() {
     let got = diff(&base, &head);
     assert_eq!(got.len(), 1, "{got:?}");
     assert_eq!(got[0].rule, "openapi.parameter.became-required");
-    assert_eq!(
-        got[0].head.as_ref().map(|l| (l.file.as_str(), l.line)),
-        Some(("items.yaml", 7))
-    );
+    assert_eq!(got[0].head.as_ref().map(|l| (l.file.as_str(), l.line)), Some(("items.yaml", 7)));
 }
 
 #[test]
 fn global_security_is_compared_per_operation() {
-    let schemes =
-        "components:\n  securitySchemes:\n    key: {type: apiKey, in: header, name: X-Key}\n";
+    let schemes = "components:\n  securitySchemes:\n    key: {type: apiKey, in: header, name: X-Key}\n";
     let open = doc(&format!("{PETS}{schemes}"));
     let global = doc(&format!("security:\n- key: []\n{PETS}{schemes}"));
     let got = changes(&open, &global);
     assert_eq!(
-        got.iter()
-            .map(|c| (c.rule.as_str(), c.locus.as_str()))
-            .collect::<Vec<_>>(),
+        got.iter().map(|c| (c.rule.as_str(), c.locus.as_str())).collect::<Vec<_>>(),
         [("openapi.security.added", "GET /pets security")]
     );
     assert_eq!(rules(&global, &open), ["openapi.security.removed"]);
@@ -173,11 +153,7 @@ fn webhooks_flip_the_schema_direction() {
         // The API writes the webhook's request, so a property it stops sending is read as a
         // response change by receivers.
         assert!(c.rule.starts_with("openapi.response."), "{c:?}");
-        assert!(
-            c.locus
-                .starts_with("POST webhook petAdded request application/json"),
-            "{c:?}"
-        );
+        assert!(c.locus.starts_with("POST webhook petAdded request application/json"), "{c:?}");
     }
 }
 
@@ -208,11 +184,7 @@ fn malformed_shapes_are_skipped_without_panic() {
     ];
     let good = doc("security:\n- key: [read]\nservers:\n- url: https://x\npaths:\n  /pets:\n    parameters:\n    - {name: a, in: query}\n    get:\n      security:\n      - key: [a]\n      parameters:\n      - {name: x, in: query}\n      requestBody:\n        content:\n          application/json: {schema: {type: object}}\n      responses:\n        '200':\n          headers:\n            X-A: {schema: {type: string}}\n          content:\n            application/json: {schema: {type: string}}\n");
     for shape in shapes {
-        let bad = if shape.starts_with("info") {
-            format!("openapi: 3.1.0\n{shape}")
-        } else {
-            doc(shape)
-        };
+        let bad = if shape.starts_with("info") { format!("openapi: 3.1.0\n{shape}") } else { doc(shape) };
         let _ = changes(&good, &bad);
         let _ = changes(&bad, &good);
         let _ = changes(&bad, &bad);
@@ -221,12 +193,10 @@ fn malformed_shapes_are_skipped_without_panic() {
 
 #[test]
 fn output_follows_document_order() {
-    let base = doc("paths:\n  /b:\n    get: {responses: {}}\n  /a:\n    get: {responses: {}}\n    put: {responses: {}}\n");
+    let base =
+        doc("paths:\n  /b:\n    get: {responses: {}}\n  /a:\n    get: {responses: {}}\n    put: {responses: {}}\n");
     let head = doc("paths:\n  /c:\n    get: {responses: {}}\n");
-    let got: Vec<String> = changes(&base, &head)
-        .into_iter()
-        .map(|c| format!("{} {}", c.rule, c.locus))
-        .collect();
+    let got: Vec<String> = changes(&base, &head).into_iter().map(|c| format!("{} {}", c.rule, c.locus)).collect();
     assert_eq!(
         got,
         [
