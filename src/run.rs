@@ -186,7 +186,8 @@ fn compare(base: &dyn Tree, head: &dyn Tree, pairs: &[Pair], config: &Config, op
     contracts.iter().flat_map(|c| &c.changes).for_each(|c| summary.count(c));
     let report = Report {
         version: 1,
-        verdict: if summary.blocking > 0 { Verdict::Fail } else { Verdict::Pass },
+        // A contract that could not be checked is no pass.
+        verdict: if summary.blocking > 0 || !errors.is_empty() { Verdict::Fail } else { Verdict::Pass },
         base: Revision { rev: base.label(), commit: base.commit() },
         head: Revision { rev: head.label(), commit: head.commit() },
         contracts,

@@ -382,7 +382,20 @@ fn bad_input_exits_2_with_place_and_hint() {
         assert!(all.contains(expected), "{name}: expected {expected:?} in:\n{all}");
         assert!(!all.contains("panicked"), "{name} panicked:\n{all}");
         assert!(elapsed < Duration::from_secs(5), "{name} took {elapsed:?}");
+        assert!(all.contains("FAIL") || all.contains("error"), "{name} does not say it failed:\n{all}");
     }
+    // In JSON the unreadable contract is an error entry with its place, and the run no pass.
+    let out = contractdiff()
+        .args(["diff", "--kind", "openapi", "--format", "json"])
+        .arg(&good)
+        .arg(dir.path().join("malformed.yaml"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["verdict"], "fail");
+    assert_eq!(report["errors"][0]["file"], "malformed.yaml");
+    assert!(report["errors"][0]["line"].as_u64().is_some() && report["errors"][0]["hint"].is_string(), "{report}");
 }
 
 #[test]

@@ -54,8 +54,11 @@ pub fn render(report: &Report, sources: &Sources, style: &Style) -> String {
     }
     let s = &report.summary;
     let verdict = match report.verdict {
-        Verdict::Pass => "pass",
-        Verdict::Fail => "FAIL",
+        Verdict::Pass => "pass".to_string(),
+        Verdict::Fail if !report.errors.is_empty() => {
+            format!("FAIL ({} contract(s) could not be read)", report.errors.len())
+        }
+        Verdict::Fail => "FAIL".to_string(),
     };
     let _ = writeln!(
         out,
