@@ -33,9 +33,48 @@ pub(super) fn pair_content<'a>(base: Option<At<'a>>, head: Option<At<'a>>) -> Ve
 }
 
 /// Rule ids for a schema appearing or disappearing at one kind of use site.
+#[derive(Clone, Copy)]
 pub(super) struct SchemaPresence {
     pub added: &'static str,
     pub removed: &'static str,
+}
+
+/// How one kind of use site (request bodies, responses) names what happens to its media types.
+pub(super) struct ContentRules<'a> {
+    pub media_removed: &'static str,
+    pub media_added: &'static str,
+    /// The sentence for a media type removed / added, given its name.
+    pub removed_message: &'a dyn Fn(&str) -> String,
+    pub added_message: &'a dyn Fn(&str) -> String,
+    pub schema: SchemaPresence,
+}
+
+/// Compare two `content` maps: media types removed and added, and the schemas of those kept,
+/// read in direction `dir`.
+pub(super) fn diff_content(
+    base: Option<At>,
+    head: Option<At>,
+    dir: Direction,
+    locus: &str,
+    rules: ContentRules<'_>,
+    out: &mut Findings,
+) {
+    let ContentRules { media_removed, media_added, removed_message, added_message, schema } = rules;
+    for p in pair_content(base, head) {
+        match p {
+            Paired::Removed(m) => out.push(
+                Change::new(media_removed, format!("{locus} {}", m.name), removed_message(m.name))
+                    .at(Some(m.key_loc), None),
+            ),
+            Paired::Added(m) => out.push(
+                Change::new(media_added, format!("{locus} {}", m.name), added_message(m.name))
+                    .at(None, Some(m.key_loc)),
+            ),
+            Paired::Kept(bm, hm) => {
+                diff_schemas(&bm, &hm, dir, &format!("{locus} {}", hm.name), schema, out);
+            }
+        }
+    }
 }
 
 /// Compare the schemas of a media type kept in both revisions. A schema on one side only is

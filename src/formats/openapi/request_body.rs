@@ -1,8 +1,7 @@
 //! The request body: presence, required-ness, media types, and each media type's schema (read by
 //! the server: [`super::Role::request`]).
 
-use super::media::{self, pair_content, SchemaPresence};
-use super::nav::Paired;
+use super::media::{self, ContentRules, SchemaPresence};
 use super::operation::Endpoint;
 use crate::change::Change;
 use crate::formats::jsonschema::Findings;
@@ -54,34 +53,17 @@ pub(super) fn diff(b: &Endpoint, h: &Endpoint, out: &mut Findings) {
                 }
                 _ => {}
             }
-            for p in pair_content(bb.get("content"), hb.get("content")) {
-                match p {
-                    Paired::Removed(m) => out.push(
-                        Change::new(
-                            "openapi.request-body.media-type-removed",
-                            format!("{locus} {}", m.name),
-                            format!("{endpoint} no longer accepts a {} request body.", m.name),
-                        )
-                        .at(Some(m.key_loc), None),
-                    ),
-                    Paired::Added(m) => out.push(
-                        Change::new(
-                            "openapi.request-body.media-type-added",
-                            format!("{locus} {}", m.name),
-                            format!("{endpoint} now also accepts a {} request body.", m.name),
-                        )
-                        .at(None, Some(m.key_loc)),
-                    ),
-                    Paired::Kept(bm, hm) => {
-                        let media_locus = format!("{locus} {}", hm.name);
-                        let presence = SchemaPresence {
-                            added: "openapi.request-body.schema-added",
-                            removed: "openapi.request-body.schema-removed",
-                        };
-                        media::diff_schemas(&bm, &hm, h.role.request(), &media_locus, presence, out);
-                    }
-                }
-            }
+            let rules = ContentRules {
+                media_removed: "openapi.request-body.media-type-removed",
+                media_added: "openapi.request-body.media-type-added",
+                removed_message: &|media| format!("{endpoint} no longer accepts a {media} request body."),
+                added_message: &|media| format!("{endpoint} now also accepts a {media} request body."),
+                schema: SchemaPresence {
+                    added: "openapi.request-body.schema-added",
+                    removed: "openapi.request-body.schema-removed",
+                },
+            };
+            media::diff_content(bb.get("content"), hb.get("content"), h.role.request(), &locus, rules, out);
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Responses: status codes, media types, headers, and their schemas (read by clients:
 //! [`super::Role::response`]).
 
-use super::media::{self, pair_content, SchemaPresence};
+use super::media::{self, ContentRules, SchemaPresence};
 use super::nav::{pair, At, Member, Paired};
 use super::operation::Endpoint;
 use super::PREFIX;
@@ -58,34 +58,17 @@ fn is_success(status: &str) -> bool {
 }
 
 fn diff_content(h: &Endpoint, locus: &str, br: At, hr: At, out: &mut Findings) {
-    for p in pair_content(br.get("content"), hr.get("content")) {
-        match p {
-            Paired::Removed(m) => out.push(
-                Change::new(
-                    "openapi.response-media-type.removed",
-                    format!("{locus} {}", m.name),
-                    format!("The {locus} response no longer comes as {}.", m.name),
-                )
-                .at(Some(m.key_loc), None),
-            ),
-            Paired::Added(m) => out.push(
-                Change::new(
-                    "openapi.response-media-type.added",
-                    format!("{locus} {}", m.name),
-                    format!("The {locus} response can now also come as {}.", m.name),
-                )
-                .at(None, Some(m.key_loc)),
-            ),
-            Paired::Kept(bm, hm) => {
-                let media_locus = format!("{locus} {}", hm.name);
-                let presence = SchemaPresence {
-                    added: "openapi.response-media-type.schema-added",
-                    removed: "openapi.response-media-type.schema-removed",
-                };
-                media::diff_schemas(&bm, &hm, h.role.response(), &media_locus, presence, out);
-            }
-        }
-    }
+    let rules = ContentRules {
+        media_removed: "openapi.response-media-type.removed",
+        media_added: "openapi.response-media-type.added",
+        removed_message: &|media| format!("The {locus} response no longer comes as {media}."),
+        added_message: &|media| format!("The {locus} response can now also come as {media}."),
+        schema: SchemaPresence {
+            added: "openapi.response-media-type.schema-added",
+            removed: "openapi.response-media-type.schema-removed",
+        },
+    };
+    media::diff_content(br.get("content"), hr.get("content"), h.role.response(), locus, rules, out);
 }
 
 /// Response headers, by name case-insensitively; `Content-Type` is ignored, as OpenAPI says.
