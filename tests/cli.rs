@@ -6,6 +6,10 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+mod common;
+
+use common::Repo;
+
 fn contractdiff() -> Command {
     let mut cmd = Command::cargo_bin("contractdiff").expect("binary built");
     cmd.env("NO_COLOR", "1").env("CONTRACTDIFF_TODAY", "2026-06-01");
@@ -49,47 +53,13 @@ fn v1_additive() -> String {
     )
 }
 
-struct Repo {
-    dir: tempfile::TempDir,
+/// Running the binary inside a test repository.
+trait Run {
+    fn run(&self, args: &[&str]) -> (i32, String, String);
+    fn json(&self, args: &[&str]) -> (i32, Value);
 }
 
-impl Repo {
-    fn new() -> Repo {
-        let repo = Repo { dir: tempfile::tempdir().expect("tempdir") };
-        repo.git(&["init", "-q", "-b", "main"]);
-        repo.git(&["config", "user.email", "t@example.com"]);
-        repo.git(&["config", "user.name", "t"]);
-        repo.git(&["config", "commit.gpgsign", "false"]);
-        repo
-    }
-
-    fn path(&self) -> &Path {
-        self.dir.path()
-    }
-
-    fn git(&self, args: &[&str]) -> String {
-        // GIT_OPTIONAL_LOCKS=0: `git status` would otherwise refresh (write) the index itself.
-        let out = std::process::Command::new("git")
-            .args(args)
-            .env("GIT_OPTIONAL_LOCKS", "0")
-            .current_dir(self.path())
-            .output()
-            .expect("git runs");
-        assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn write(&self, path: &str, text: &str) {
-        let full = self.path().join(path);
-        std::fs::create_dir_all(full.parent().unwrap()).unwrap();
-        std::fs::write(full, text).unwrap();
-    }
-
-    fn commit(&self, message: &str) {
-        self.git(&["add", "-A"]);
-        self.git(&["commit", "-q", "-m", message]);
-    }
-
+impl Run for Repo {
     fn run(&self, args: &[&str]) -> (i32, String, String) {
         let out = contractdiff().args(args).current_dir(self.path()).output().expect("contractdiff runs");
         (
@@ -105,12 +75,6 @@ impl Repo {
         let (code, stdout, stderr) = self.run(&all);
         let report = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {stdout}\n{stderr}"));
         (code, report)
-    }
-
-    /// What git reports about the work tree and the index; contractdiff must leave both alone.
-    fn state(&self) -> (String, Option<std::time::SystemTime>) {
-        let index = std::fs::metadata(self.path().join(".git/index")).and_then(|m| m.modified()).ok();
-        (self.git(&["status", "--porcelain", "--untracked-files=all"]), index)
     }
 }
 

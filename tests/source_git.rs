@@ -6,8 +6,9 @@ use contractdiff::discover::{discover, pair, Pair};
 use contractdiff::error::Error;
 use contractdiff::formats::Kind;
 use contractdiff::source::{range, Sides, Tree};
-use std::path::Path;
-use std::process::Command;
+mod common;
+
+use common::{git_in, Repo};
 
 const V1: &str = "openapi: 3.0.3\ninfo: {title: Pets, version: 1.0.0}\npaths:\n  /pets:\n    get:\n      responses:\n        '200': {description: ok}\n";
 
@@ -15,41 +16,13 @@ fn v2() -> String {
     V1.replace("1.0.0", "1.1.0")
 }
 
-struct Repo {
-    dir: tempfile::TempDir,
+/// What opening a range gives, or the git error it fails with.
+trait Open {
+    fn open(&self, range: Option<&str>) -> Sides;
+    fn open_err(&self, range: Option<&str>) -> (String, String);
 }
 
-impl Repo {
-    fn new() -> Repo {
-        let repo = Repo { dir: tempfile::tempdir().expect("tempdir") };
-        repo.git(&["init", "-q", "-b", "main"]);
-        repo
-    }
-
-    fn path(&self) -> &Path {
-        self.dir.path()
-    }
-
-    fn git(&self, args: &[&str]) -> String {
-        git_in(self.path(), args)
-    }
-
-    fn write(&self, path: &str, text: &str) {
-        let full = self.path().join(path);
-        std::fs::create_dir_all(full.parent().unwrap()).unwrap();
-        std::fs::write(full, text).unwrap();
-    }
-
-    fn commit(&self, message: &str) -> String {
-        self.git(&["add", "-A"]);
-        self.git(&["commit", "-q", "-m", message]);
-        self.rev("HEAD")
-    }
-
-    fn rev(&self, rev: &str) -> String {
-        self.git(&["rev-parse", rev]).trim().to_string()
-    }
-
+impl Open for Repo {
     fn open(&self, range: Option<&str>) -> Sides {
         range::open(range, self.path()).unwrap_or_else(|err| panic!("open {range:?}: {err:?}"))
     }
@@ -61,34 +34,6 @@ impl Repo {
             Err(other) => panic!("expected a git error, got {other:?}"),
         }
     }
-
-    /// Everything contractdiff must leave alone: the index's bytes and mtime, status, HEAD.
-    /// The index is read first and `status` runs without optional locks: a plain `git status`
-    /// refreshes (rewrites) the index itself.
-    fn state(&self) -> (Vec<u8>, Option<std::time::SystemTime>, String, String) {
-        let index = self.path().join(".git/index");
-        (
-            std::fs::read(&index).unwrap_or_default(),
-            std::fs::metadata(&index).and_then(|m| m.modified()).ok(),
-            self.git(&["--no-optional-locks", "status", "--porcelain", "--untracked-files=all", "--ignored"]),
-            std::fs::read_to_string(self.path().join(".git/HEAD")).unwrap(),
-        )
-    }
-}
-
-/// git with a fixed identity and no user or system config, so the machine cannot interfere.
-fn git_in(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new("git")
-        .args(["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false"])
-        .args(["-c", "protocol.file.allow=always"])
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .output()
-        .expect("git runs");
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 fn text(tree: &dyn Tree, path: &str) -> Option<String> {
