@@ -213,6 +213,9 @@ fn compare_pair(
         (base_job.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), head_ws)
     });
     let (base_ws, head_ws) = (base_ws?, head_ws?);
+    for ws in base_ws.iter().chain(&head_ws) {
+        refuse_swagger_2(ws)?;
+    }
     let side = |ws: &Option<Workspace>| {
         ws.as_ref().map(|ws| ContractSide { path: ws.root().path.clone(), version: openapi::version(ws) })
     };
@@ -232,6 +235,27 @@ fn compare_pair(
     sources.base.extend(base_ws);
     sources.head.extend(head_ws);
     Ok((contract, changes))
+}
+
+/// Swagger 2.0 documents would go through the 3.x engine half-compared (`definitions`, body
+/// parameters and response schemas are elsewhere in 2.0): refuse them rather than miss breaks.
+fn refuse_swagger_2(ws: &Workspace) -> Result<()> {
+    let doc = ws.root();
+    match doc.root.entry("swagger") {
+        Some(entry) if doc.root.get("openapi").is_none() => Err(Error::input_at(
+            &doc.path,
+            &doc.text,
+            entry.key_span.start,
+            entry.key_span.line,
+            entry.key_span.column,
+            "Swagger 2.0 is not supported yet",
+            Some(
+                "convert it to OpenAPI 3, or list only your OpenAPI 3 files under [[contracts]] in contractdiff.toml"
+                    .into(),
+            ),
+        )),
+        _ => Ok(()),
+    }
 }
 
 fn contract_presence(rule: &str, ws: &Workspace, message: &str) -> Change {

@@ -334,6 +334,7 @@ fn bad_input_exits_2_with_place_and_hint() {
         ("deep.yaml", deep_yaml.into_bytes(), "deep.yaml:"),
         ("deep.json", deep_json.into_bytes(), "deep.json:"),
         ("binary.yaml", vec![0x6f, 0x70, 0x00, 0xff, 0x12, 0x00], "binary.yaml:"),
+        ("swagger.yaml", b"swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths: {}\n".to_vec(), "Swagger 2.0"),
     ];
     for (name, bytes, expected) in cases {
         let bad = dir.path().join(name);
