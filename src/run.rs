@@ -175,6 +175,7 @@ fn compare(base: &dyn Tree, head: &dyn Tree, pairs: &[Pair], config: &Config, op
                         head: j.change.head,
                         allowed_by: j.allowed_by,
                         blocking: j.blocking,
+                        removal: j.change.removal.is_some(),
                     })
                     .collect();
                 contracts.push(contract);

@@ -100,6 +100,10 @@ fn examples_show_breaking_additive_and_deprecation_changes() {
     for expected in ["[breaking]", "[additive]", "[deprecation]", "GET /pets", "FAIL"] {
         assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
     }
+    // A removed property is shown where it still is: in base (base.yaml line 73, `tag:`).
+    assert!(text.contains("[base:base.yaml:73:9]"), "{text}");
+    // A finding in a shared schema is shown once, with its other use sites.
+    assert!(text.contains("also at 2 other place(s)"), "{text}");
 }
 
 #[test]

@@ -177,8 +177,9 @@ impl ChangeDiagnostic {
             None if change.blocking => message.push_str(" (blocking)"),
             None => {}
         }
-        // Removals point into base; everything else into head.
+        // Removals show base, where the element still is; everything else shows head.
         let (side, loc, texts) = match (&change.head, &change.base) {
+            (_, Some(loc)) if change.removal => ("base", loc, &sources.base),
             (Some(loc), _) => ("head", loc, &sources.head),
             (None, Some(loc)) => ("base", loc, &sources.base),
             (None, None) => {

@@ -65,6 +65,9 @@ pub struct ReportedChange {
     pub head: Option<Loc>,
     pub allowed_by: Option<AllowedBy>,
     pub blocking: bool,
+    /// Something present in base is gone: renderers show base's lines.
+    #[serde(skip)]
+    pub removal: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
