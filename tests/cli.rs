@@ -215,6 +215,34 @@ fn waivers_need_a_reason_and_allow_until_they_expire() {
     assert!(stderr.contains("reason"), "{stderr}");
 }
 
+/// An entry file unchanged on both sides is not enough to call a contract unchanged: the files
+/// its `$ref`s reach count too.
+#[test]
+fn a_change_in_a_referenced_file_is_found_when_the_entry_file_is_unchanged() {
+    let repo = Repo::new();
+    let entry = V1.replace(
+        "              schema:\n                type: object\n                required: [name]\n                properties:\n                  name: {type: string}\n                  tag: {type: string}\n",
+        "              schema: {$ref: 'schemas/pet.yaml'}\n",
+    );
+    assert_ne!(entry, V1, "the fixture moved the schema out");
+    let pet = "type: object\nrequired: [name]\nproperties:\n  name: {type: string}\n  tag: {type: string}\n";
+    repo.write("openapi.yaml", &entry);
+    repo.write("schemas/pet.yaml", pet);
+    repo.write("other/openapi.yaml", V1);
+    repo.commit("v1");
+    repo.write("schemas/pet.yaml", &pet.replace("required: [name]\n", "").replace("  name: {type: string}\n", ""));
+    repo.commit("name removed from the shared schema");
+    let (code, report) = repo.json(&["HEAD~1..HEAD"]);
+    assert_eq!(code, 1, "{report}");
+    let contracts = report["contracts"].as_array().unwrap();
+    assert_eq!(contracts.len(), 2, "the unchanged contract is still listed: {report}");
+    let unchanged = contracts.iter().find(|c| c["head"]["path"] == "other/openapi.yaml").unwrap();
+    assert_eq!(unchanged["changes"].as_array().unwrap().len(), 0);
+    assert_eq!(unchanged["bump"], "none");
+    let changed = contracts.iter().find(|c| c["head"]["path"] == "openapi.yaml").unwrap();
+    assert!(changed["changes"].as_array().unwrap().iter().any(|c| c["class"] == "breaking"), "{report}");
+}
+
 #[test]
 fn renames_are_followed() {
     let repo = Repo::new();
