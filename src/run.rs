@@ -73,6 +73,12 @@ pub fn run_paths(old: &Path, new: &Path, options: &Options) -> Result<Outcome> {
                 Some(kind) => kind,
                 None => sniff_file_kind(&head, h)?,
             };
+            if !SUPPORTED.contains(&kind) {
+                return Err(Error::usage(
+                    format!("{h} is {} contract, which this version cannot diff yet", article(kind)),
+                    "only OpenAPI 3.0 and 3.1 are supported so far".to_string(),
+                ));
+            }
             vec![Pair { kind, base: Some(b.to_string()), head: Some(h.to_string()) }]
         }
         (None, None) => {
@@ -127,6 +133,13 @@ fn discover_pairs(base: &dyn Tree, head: &dyn Tree, config: &Config, options: &O
     }
     pairs.retain(|p| SUPPORTED.contains(&p.kind));
     Ok(pairs)
+}
+
+fn article(kind: Kind) -> String {
+    match kind {
+        Kind::Asyncapi | Kind::Avro => format!("an {}", kind.as_str()),
+        _ => format!("a {}", kind.as_str()),
+    }
 }
 
 /// The kind of a single file named on the command line, from its top-level keys.

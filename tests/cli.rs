@@ -396,6 +396,16 @@ fn bad_input_exits_2_with_place_and_hint() {
 }
 
 #[test]
+fn a_kind_not_supported_yet_is_refused_not_passed() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = dir.path().join("events.yaml");
+    std::fs::write(&doc, "asyncapi: 3.0.0\ninfo: {title: t, version: 1.0.0}\n").unwrap();
+    let out = contractdiff().arg("diff").arg(&doc).arg(&doc).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot diff yet"));
+}
+
+#[test]
 fn missing_path_is_a_usage_error() {
     let out = contractdiff().args(["diff", "/no/such/file.yaml", "/no/such/other.yaml"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
