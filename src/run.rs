@@ -235,15 +235,10 @@ fn compare_pair(
         let same_folder = b.rsplit_once('/').map(|p| p.0) == h.rsplit_once('/').map(|p| p.0);
         if same_folder && ws.docs().all(|doc| same(&doc.path, &doc.path)) {
             refuse_swagger_2(ws)?;
-            let (base_side, head_side) = (side(&preloaded), side(&preloaded));
-            let head_side = head_side.map(|s| ContractSide { path: h.clone(), ..s });
-            let version = |s: &Option<ContractSide>| s.as_ref().and_then(|s| s.version.clone());
-            let bump = Bump::between(version(&base_side).as_deref(), version(&head_side).as_deref());
+            let base_side = side(&preloaded);
+            let head_side = base_side.clone().map(|s| ContractSide { path: h.clone(), ..s });
             sources.base.extend(preloaded);
-            return Ok((
-                ContractReport { kind: pair.kind, base: base_side, head: head_side, bump, changes: Vec::new() },
-                Vec::new(),
-            ));
+            return Ok((contract_report(pair.kind, base_side, head_side), Vec::new()));
         }
     }
     let (base_ws, head_ws) = match preloaded {
@@ -260,22 +255,27 @@ fn compare_pair(
     for ws in base_ws.iter().chain(&head_ws) {
         refuse_swagger_2(ws)?;
     }
-    let (base_side, head_side) = (side(&base_ws), side(&head_ws));
-    let bump = Bump::between(
-        base_side.as_ref().and_then(|s| s.version.as_deref()),
-        head_side.as_ref().and_then(|s| s.version.as_deref()),
-    );
+    let contract = contract_report(pair.kind, side(&base_ws), side(&head_ws));
     let changes = match (&base_ws, &head_ws) {
         (Some(b), Some(h)) => openapi::diff(b, h),
         (Some(b), None) => vec![contract_presence("contract.removed", b, "the contract was removed")],
         (None, Some(h)) => vec![contract_presence("contract.added", h, "a new contract was added")],
         (None, None) => Vec::new(),
     };
-    let contract = ContractReport { kind: pair.kind, base: base_side, head: head_side, bump, changes: Vec::new() };
     // The loaded documents stay with the outcome: the human report shows their lines.
     sources.base.extend(base_ws);
     sources.head.extend(head_ws);
     Ok((contract, changes))
+}
+
+/// A contract's entry in the report, before its changes are judged: its sides and the bump
+/// between their versions.
+fn contract_report(kind: Kind, base: Option<ContractSide>, head: Option<ContractSide>) -> ContractReport {
+    fn version(side: &Option<ContractSide>) -> Option<&str> {
+        side.as_ref().and_then(|s| s.version.as_deref())
+    }
+    let bump = Bump::between(version(&base), version(&head));
+    ContractReport { kind, base, head, bump, changes: Vec::new() }
 }
 
 /// Swagger 2.0 documents would go through the 3.x engine half-compared (`definitions`, body
