@@ -37,6 +37,9 @@ pub struct Change {
     pub head: Option<Loc>,
     /// Set on removals so the policy can apply deprecation and sunset rules.
     pub removal: Option<Removal>,
+    /// The element lives in an unstable version scope (`acme.pay.v1beta1`): reported, but not
+    /// blocking unless the policy says `block_unstable`.
+    pub unstable: bool,
 }
 
 impl Change {
@@ -48,6 +51,7 @@ impl Change {
             base: None,
             head: None,
             removal: None,
+            unstable: false,
         }
     }
 
@@ -59,6 +63,11 @@ impl Change {
 
     pub fn removal(mut self, removal: Removal) -> Self {
         self.removal = Some(removal);
+        self
+    }
+
+    pub fn unstable(mut self, unstable: bool) -> Self {
+        self.unstable = unstable;
         self
     }
 }

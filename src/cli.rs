@@ -61,6 +61,12 @@ struct RunArgs {
     /// Accept `http(s)://` `$ref`s. They are never fetched: their targets are treated as opaque.
     #[arg(long)]
     allow_remote_refs: bool,
+    /// Protobuf strictness, as buf's categories (file ⊃ package ⊃ wire_json ⊃ wire).
+    #[arg(long, value_enum)]
+    protobuf_level: Option<crate::formats::protobuf::Level>,
+    /// Avro compatibility level, as the Schema Registry's.
+    #[arg(long, value_enum)]
+    avro_compat: Option<crate::formats::avro::Compat>,
     /// Also show info-class changes in human output.
     #[arg(long, short)]
     verbose: bool,
@@ -122,6 +128,8 @@ fn options(args: &RunArgs) -> Result<Options> {
         FailOn::Risky => Class::Risky,
     });
     options.allow_remote_refs = args.allow_remote_refs;
+    options.protobuf_level = args.protobuf_level;
+    options.avro_compat = args.avro_compat;
     Ok(options)
 }
 

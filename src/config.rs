@@ -30,6 +30,12 @@ pub struct ContractSpec {
     pub path: String,
     /// The format; sniffed from the content when absent.
     pub kind: Option<Kind>,
+    /// Protobuf: the module root these files' imports are relative to (as buf's module path).
+    #[serde(default)]
+    pub root: Option<String>,
+    /// Avro: the compatibility level of the matched contracts.
+    #[serde(default)]
+    pub avro_compat: Option<crate::formats::avro::Compat>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -47,11 +53,29 @@ pub struct PolicyConfig {
     /// Accept `http(s)://` `$ref`s (never fetched; treated as opaque).
     #[serde(default)]
     pub allow_remote_refs: bool,
+    /// Breaking changes inside unstable version scopes (`acme.pay.v1beta1`) block too.
+    #[serde(default)]
+    pub block_unstable: bool,
+    /// Protobuf strictness for every module (`--protobuf-level` overrides it); `file` by default.
+    #[serde(default)]
+    pub protobuf_level: Option<crate::formats::protobuf::Level>,
+    /// Avro compatibility for every contract without its own (`--avro-compat` overrides it);
+    /// `backward` by default.
+    #[serde(default)]
+    pub avro_compat: Option<crate::formats::avro::Compat>,
 }
 
 impl Default for PolicyConfig {
     fn default() -> Self {
-        PolicyConfig { require_deprecation: true, fail_on: None, strict_semver: false, allow_remote_refs: false }
+        PolicyConfig {
+            require_deprecation: true,
+            fail_on: None,
+            strict_semver: false,
+            allow_remote_refs: false,
+            block_unstable: false,
+            protobuf_level: None,
+            avro_compat: None,
+        }
     }
 }
 

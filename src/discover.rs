@@ -13,6 +13,14 @@ use std::collections::{BTreeMap, BTreeSet};
 pub use renames::{similarity, MIN_SIMILARITY};
 pub use sniff::kind_of_document;
 
+/// The kind a file's name alone says (`.proto`, `.avsc`), without reading it.
+pub fn kind_of_name(path: &str) -> Option<Kind> {
+    match sniff::candidate(path)? {
+        sniff::Candidate::Known(kind) => Some(kind),
+        sniff::Candidate::ByContent => None,
+    }
+}
+
 /// A contract's entry file in one revision.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct ContractFile {

@@ -70,6 +70,9 @@ pub enum AllowedBy {
     VersionBump,
     /// A waiver in `contractdiff.toml` accepts it.
     Waiver,
+    /// It lies in an unstable version scope (`v1alpha1`, `v1beta1`, `v1test`), which promises
+    /// no compatibility; `block_unstable = true` makes such changes block.
+    UnstablePackage,
 }
 
 /// A change with the policy's decision on it.
@@ -114,6 +117,9 @@ impl Policy<'_> {
         }
         if class > self.fail_on {
             return (None, None);
+        }
+        if change.unstable && !self.config.block_unstable {
+            return (Some(AllowedBy::UnstablePackage), None);
         }
         let bumped = bump.is_some_and(|b| b >= class.required_bump());
         if !bumped {
@@ -218,6 +224,17 @@ mod tests {
         assert!(allowed(waiver(Some("GET /pets"), Some("2026-06-01"))));
         assert!(!allowed(waiver(Some("GET /cats"), None)));
         assert!(!allowed(waiver(None, Some("2026-05-31"))));
+    }
+
+    #[test]
+    fn unstable_scopes_are_reported_but_block_only_when_asked() {
+        let config = PolicyConfig::default();
+        let judged = policy(&config, &[]).judge(vec![breaking_change().unstable(true)], None);
+        assert_eq!(judged[0].allowed_by, Some(AllowedBy::UnstablePackage));
+        assert!(!judged[0].blocking);
+        let strict = PolicyConfig { block_unstable: true, ..PolicyConfig::default() };
+        assert!(policy(&strict, &[]).judge(vec![breaking_change().unstable(true)], None)[0].blocking);
+        assert!(policy(&config, &[]).judge(vec![breaking_change()], None)[0].blocking);
     }
 
     #[test]

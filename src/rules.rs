@@ -76,6 +76,8 @@ const SOURCES: &[(&str, &str)] = &[
     ("rules/core.toml", include_str!("../rules/core.toml")),
     ("rules/openapi.toml", include_str!("../rules/openapi.toml")),
     ("rules/jsonschema.toml", include_str!("../rules/jsonschema.toml")),
+    ("rules/protobuf.toml", include_str!("../rules/protobuf.toml")),
+    ("rules/avro.toml", include_str!("../rules/avro.toml")),
 ];
 
 pub struct Catalogue {

@@ -6,7 +6,7 @@ use crate::config::Config;
 use crate::discover::{self, Pair};
 use crate::doc::{Document, RefPolicy, Workspace};
 use crate::error::{Error, Result};
-use crate::formats::{openapi, Kind};
+use crate::formats::{avro, openapi, protobuf, Compared, Context, Kind};
 use crate::policy::{Bump, Policy};
 use crate::report::{
     ContractReport, ContractSide, ErrorReport, Report, ReportedChange, Revision, Sources, Summary, Verdict,
@@ -29,11 +29,23 @@ pub struct Options {
     pub allow_remote_refs: bool,
     /// The day waivers and sunset dates are judged against.
     pub today: Date,
+    /// `--protobuf-level`; otherwise the config's, otherwise `file`.
+    pub protobuf_level: Option<protobuf::Level>,
+    /// `--avro-compat`; otherwise the contract's or the config's, otherwise `backward`.
+    pub avro_compat: Option<avro::Compat>,
 }
 
 impl Options {
     pub fn new(today: Date) -> Self {
-        Options { kind: None, config: None, fail_on: None, allow_remote_refs: false, today }
+        Options {
+            kind: None,
+            config: None,
+            fail_on: None,
+            allow_remote_refs: false,
+            today,
+            protobuf_level: None,
+            avro_compat: None,
+        }
     }
 }
 
@@ -60,14 +72,14 @@ impl Outcome {
 pub fn run_range(range: Option<&str>, cwd: &Path, options: &Options) -> Result<Outcome> {
     let sides = range::open(range, cwd)?;
     let config = load_config(options, Some(sides.head.as_ref()))?;
-    let pairs = discover_pairs(sides.base.as_ref(), sides.head.as_ref(), &config, options)?;
-    Ok(compare(sides.base.as_ref(), sides.head.as_ref(), &pairs, &config, options))
+    let found = discover_both(sides.base.as_ref(), sides.head.as_ref(), &config, options)?;
+    Ok(compare(sides.base.as_ref(), sides.head.as_ref(), &found, &config, options))
 }
 
 /// `contractdiff diff OLD NEW`: two files or two folders, without git.
 pub fn run_paths(old: &Path, new: &Path, options: &Options) -> Result<Outcome> {
     let (base, head) = (FsTree::open(old)?, FsTree::open(new)?);
-    let pairs = match (base.entry(), head.entry()) {
+    let found = match (base.entry(), head.entry()) {
         (Some(b), Some(h)) => {
             let kind = match options.kind {
                 Some(kind) => kind,
@@ -76,15 +88,22 @@ pub fn run_paths(old: &Path, new: &Path, options: &Options) -> Result<Outcome> {
             if !SUPPORTED.contains(&kind) {
                 return Err(Error::usage(
                     format!("{h} is {} contract, which this version cannot diff yet", article(kind)),
-                    "only OpenAPI 3.0 and 3.1 are supported so far".to_string(),
+                    "OpenAPI 3.0/3.1, Protobuf and Avro are supported so far".to_string(),
                 ));
             }
-            vec![Pair { kind, base: Some(b.to_string()), head: Some(h.to_string()) }]
+            let file = |path: &str| discover::ContractFile { path: path.to_string(), kind };
+            let found = Found { base: vec![file(b)], head: vec![file(h)], openapi: Vec::new() };
+            if kind == Kind::Openapi {
+                let pair = Pair { kind, base: Some(b.to_string()), head: Some(h.to_string()) };
+                Found { openapi: vec![pair], ..found }
+            } else {
+                found
+            }
         }
         (None, None) => {
             let config = load_config(options, Some(&head))?;
-            let pairs = discover_pairs(&base, &head, &config, options)?;
-            return Ok(compare(&base, &head, &pairs, &config, options));
+            let found = discover_both(&base, &head, &config, options)?;
+            return Ok(compare(&base, &head, &found, &config, options));
         }
         _ => {
             return Err(Error::usage(
@@ -94,7 +113,7 @@ pub fn run_paths(old: &Path, new: &Path, options: &Options) -> Result<Outcome> {
         }
     };
     let config = load_config(options, None)?;
-    Ok(compare(&base, &head, &pairs, &config, options))
+    Ok(compare(&base, &head, &found, &config, options))
 }
 
 /// Every change between two files or folders, unjudged: for tests and embedding.
@@ -121,18 +140,40 @@ fn load_config(options: &Options, head: Option<&dyn Tree>) -> Result<Config> {
 }
 
 /// Kinds this build can diff. Others are discovered, skipped, and said so on stderr.
-const SUPPORTED: &[Kind] = &[Kind::Openapi];
+const SUPPORTED: &[Kind] = &[Kind::Openapi, Kind::Protobuf, Kind::Avro];
 
-fn discover_pairs(base: &dyn Tree, head: &dyn Tree, config: &Config, options: &Options) -> Result<Vec<Pair>> {
-    let base_files = discover::discover(base, config, options.kind)?;
-    let head_files = discover::discover(head, config, options.kind)?;
-    let mut pairs = discover::pair(base, &base_files, head, &head_files)?;
-    let skipped = pairs.iter().filter(|p| !SUPPORTED.contains(&p.kind)).count();
-    if skipped > 0 {
-        eprintln!("note: {skipped} contract(s) of a kind this version cannot diff yet were skipped (only OpenAPI is supported)");
+/// The contracts of both sides: OpenAPI ones paired file by file, the others as found, for
+/// their engines to group (a Protobuf module) or resolve across files (Avro named types).
+struct Found {
+    openapi: Vec<Pair>,
+    base: Vec<discover::ContractFile>,
+    head: Vec<discover::ContractFile>,
+}
+
+impl Found {
+    fn of(&self, kind: Kind) -> (Vec<discover::ContractFile>, Vec<discover::ContractFile>) {
+        let keep = |files: &[discover::ContractFile]| files.iter().filter(|f| f.kind == kind).cloned().collect();
+        (keep(&self.base), keep(&self.head))
     }
-    pairs.retain(|p| SUPPORTED.contains(&p.kind));
-    Ok(pairs)
+}
+
+fn discover_both(base: &dyn Tree, head: &dyn Tree, config: &Config, options: &Options) -> Result<Found> {
+    let mut base_files = discover::discover(base, config, options.kind)?;
+    let mut head_files = discover::discover(head, config, options.kind)?;
+    let unsupported = |f: &discover::ContractFile| !SUPPORTED.contains(&f.kind);
+    let skipped = head_files.iter().filter(|f| unsupported(f)).count();
+    if skipped > 0 {
+        eprintln!(
+            "note: {skipped} contract(s) of a kind this version cannot diff yet (AsyncAPI) were skipped"
+        );
+    }
+    base_files.retain(|f| !unsupported(f));
+    head_files.retain(|f| !unsupported(f));
+    let only_openapi = |files: &[discover::ContractFile]| -> Vec<discover::ContractFile> {
+        files.iter().filter(|f| f.kind == Kind::Openapi).cloned().collect()
+    };
+    let openapi = discover::pair(base, &only_openapi(&base_files), head, &only_openapi(&head_files))?;
+    Ok(Found { openapi, base: base_files, head: head_files })
 }
 
 fn article(kind: Kind) -> String {
@@ -144,6 +185,9 @@ fn article(kind: Kind) -> String {
 
 /// The kind of a single file named on the command line, from its top-level keys.
 fn sniff_file_kind(tree: &dyn Tree, path: &str) -> Result<Kind> {
+    if let Some(kind) = discover::kind_of_name(path) {
+        return Ok(kind);
+    }
     let bytes = tree.read(path)?.unwrap_or_default();
     if let Some(kind) = discover::kind_of_document(&bytes) {
         return Ok(kind);
@@ -154,12 +198,12 @@ fn sniff_file_kind(tree: &dyn Tree, path: &str) -> Result<Kind> {
         path,
         1,
         1,
-        "not a recognised contract: no top-level `openapi` key",
-        Some("contractdiff diffs OpenAPI documents; pass --kind if this file is one".into()),
+        "not a recognised contract: no top-level `openapi` key, and not a `.proto` or `.avsc` file",
+        Some("pass --kind openapi|protobuf|avro if this file is one".into()),
     ))
 }
 
-fn compare(base: &dyn Tree, head: &dyn Tree, pairs: &[Pair], config: &Config, options: &Options) -> Outcome {
+fn compare(base: &dyn Tree, head: &dyn Tree, found: &Found, config: &Config, options: &Options) -> Outcome {
     let policy = Policy {
         config: &config.policy,
         waivers: &config.accept,
@@ -170,11 +214,43 @@ fn compare(base: &dyn Tree, head: &dyn Tree, pairs: &[Pair], config: &Config, op
     let mut sources = Sources::default();
     let mut contracts = Vec::new();
     let mut errors = Vec::new();
-    for pair in pairs {
+    let mut compared: Vec<(ContractReport, Vec<Change>)> = Vec::new();
+    for pair in &found.openapi {
         match compare_pair(base, head, pair, refs, &mut sources) {
-            Ok((mut contract, changes)) => {
-                let judged = policy.judge(changes, contract.bump);
-                contract.changes = judged
+            Ok(result) => compared.push(result),
+            Err(error) => errors.push(error_report(error)),
+        }
+    }
+    let ctx = Context {
+        base,
+        head,
+        config,
+        protobuf_level: options.protobuf_level,
+        avro_compat: options.avro_compat,
+    };
+    type Engine = fn(&Context, &[discover::ContractFile], &[discover::ContractFile]) -> Vec<Result<Compared>>;
+    let engines: [(Kind, Engine); 2] = [(Kind::Protobuf, protobuf::compare), (Kind::Avro, avro::compare)];
+    for (kind, engine) in engines {
+        let (base_files, head_files) = found.of(kind);
+        if base_files.is_empty() && head_files.is_empty() {
+            continue;
+        }
+        for result in engine(&ctx, &base_files, &head_files) {
+            match result {
+                Ok(one) => {
+                    sources.texts.base.extend(one.texts.base);
+                    sources.texts.head.extend(one.texts.head);
+                    let contract =
+                        ContractReport { kind, base: one.base, head: one.head, bump: one.bump, changes: Vec::new() };
+                    compared.push((contract, one.changes));
+                }
+                Err(error) => errors.push(error_report(error)),
+            }
+        }
+    }
+    for (mut contract, changes) in compared {
+        let judged = policy.judge(changes, contract.bump);
+        contract.changes = judged
                     .into_iter()
                     .map(|j| ReportedChange {
                         rule: j.change.rule,
@@ -191,10 +267,7 @@ fn compare(base: &dyn Tree, head: &dyn Tree, pairs: &[Pair], config: &Config, op
                         removal: j.change.removal.is_some(),
                     })
                     .collect();
-                contracts.push(contract);
-            }
-            Err(error) => errors.push(error_report(error)),
-        }
+        contracts.push(contract);
     }
     let mut summary = Summary::default();
     contracts.iter().flat_map(|c| &c.changes).for_each(|c| summary.count(c));

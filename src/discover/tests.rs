@@ -69,7 +69,7 @@ fn config_globs_choose_the_files_and_may_name_their_kind() {
         ("vendor/spec/openapi.yaml", OPENAPI),
         ("schemas/event.json", "{\"type\": \"object\"}"),
     ]);
-    let spec = |path: &str, kind: Option<Kind>| ContractSpec { path: path.into(), kind };
+    let spec = |path: &str, kind: Option<Kind>| ContractSpec { path: path.into(), kind, root: None, avro_compat: None };
     let config = Config {
         contracts: vec![
             spec("api/**/*.yaml", None),
@@ -95,7 +95,7 @@ fn config_globs_choose_the_files_and_may_name_their_kind() {
 #[test]
 fn a_bad_glob_is_a_config_error() {
     let dir = folder(&[("a.yaml", OPENAPI)]);
-    let config = Config { contracts: vec![ContractSpec { path: "api/[".into(), kind: None }], ..Config::default() };
+    let config = Config { contracts: vec![ContractSpec { path: "api/[".into(), kind: None, root: None, avro_compat: None }], ..Config::default() };
     let Err(Error::Config { message, hint }) = discover(&tree(dir.path()), &config, None) else {
         panic!("expected a config error")
     };

@@ -24,10 +24,11 @@ struct Texts {
 
 impl Texts {
     fn new(sources: &Sources) -> Texts {
-        let index = |side: &[crate::doc::Workspace]| {
-            side.iter().flat_map(|ws| ws.docs()).map(|doc| (doc.path.clone(), Arc::from(doc.text.as_str()))).collect()
+        let index = |side: &[crate::doc::Workspace], texts: &std::collections::BTreeMap<String, Arc<str>>| {
+            let docs = side.iter().flat_map(|ws| ws.docs()).map(|doc| (doc.path.clone(), Arc::from(doc.text.as_str())));
+            docs.chain(texts.iter().map(|(path, text)| (path.clone(), Arc::clone(text)))).collect()
         };
-        Texts { base: index(&sources.base), head: index(&sources.head) }
+        Texts { base: index(&sources.base, &sources.texts.base), head: index(&sources.head, &sources.texts.head) }
     }
 }
 

@@ -102,11 +102,13 @@ impl Summary {
     }
 }
 
-/// The loaded documents of both revisions, so renderers can show the changed lines.
+/// The loaded documents of both revisions, so renderers can show the changed lines: OpenAPI
+/// workspaces as loaded, and the texts other engines kept.
 #[derive(Default)]
 pub struct Sources {
     pub base: Vec<crate::doc::Workspace>,
     pub head: Vec<crate::doc::Workspace>,
+    pub texts: crate::formats::Texts,
 }
 
 /// Output formats. Only the implemented ones are offered.
