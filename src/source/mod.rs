@@ -33,4 +33,20 @@ pub trait Tree: Send + Sync {
     fn entry(&self) -> Option<&str> {
         None
     }
+    /// Earlier versions of each of `paths`, for Avro's transitive levels: the distinct contents
+    /// each path had in the commits reachable from this side's commit (this commit's own content
+    /// excluded), newest first. One history walk serves all paths. Empty outside git.
+    fn history(&self, _paths: &[String]) -> Result<std::collections::BTreeMap<String, Vec<Version>>> {
+        Ok(std::collections::BTreeMap::new())
+    }
+}
+
+/// One earlier content of a file, from [`Tree::history`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Version {
+    /// The newest commit reachable from the side's commit in which the file had this content.
+    pub commit: String,
+    /// The blob id of the content (distinct versions have distinct ids).
+    pub content_id: String,
+    pub bytes: Vec<u8>,
 }

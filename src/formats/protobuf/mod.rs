@@ -4,6 +4,8 @@
 //! - loading: `.proto` files of a revision → compiled descriptors → [`model::Module`].
 //! - diffing: two modules → [`crate::change::Change`]s under buf's rule ids and categories.
 
+pub mod bufconfig;
+pub mod diff;
 pub mod model;
 
 use crate::formats::{Compared, Context};
