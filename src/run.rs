@@ -163,9 +163,7 @@ fn discover_both(base: &dyn Tree, head: &dyn Tree, config: &Config, options: &Op
     let unsupported = |f: &discover::ContractFile| !SUPPORTED.contains(&f.kind);
     let skipped = head_files.iter().filter(|f| unsupported(f)).count();
     if skipped > 0 {
-        eprintln!(
-            "note: {skipped} contract(s) of a kind this version cannot diff yet (AsyncAPI) were skipped"
-        );
+        eprintln!("note: {skipped} contract(s) of a kind this version cannot diff yet (AsyncAPI) were skipped");
     }
     base_files.retain(|f| !unsupported(f));
     head_files.retain(|f| !unsupported(f));
@@ -221,13 +219,7 @@ fn compare(base: &dyn Tree, head: &dyn Tree, found: &Found, config: &Config, opt
             Err(error) => errors.push(error_report(error)),
         }
     }
-    let ctx = Context {
-        base,
-        head,
-        config,
-        protobuf_level: options.protobuf_level,
-        avro_compat: options.avro_compat,
-    };
+    let ctx = Context { base, head, config, protobuf_level: options.protobuf_level, avro_compat: options.avro_compat };
     type Engine = fn(&Context, &[discover::ContractFile], &[discover::ContractFile]) -> Vec<Result<Compared>>;
     let engines: [(Kind, Engine); 2] = [(Kind::Protobuf, protobuf::compare), (Kind::Avro, avro::compare)];
     for (kind, engine) in engines {
@@ -249,24 +241,7 @@ fn compare(base: &dyn Tree, head: &dyn Tree, found: &Found, config: &Config, opt
         }
     }
     for (mut contract, changes) in compared {
-        let judged = policy.judge(changes, contract.bump);
-        contract.changes = judged
-                    .into_iter()
-                    .map(|j| ReportedChange {
-                        rule: j.change.rule,
-                        class: j.class,
-                        message: match j.note {
-                            Some(note) => format!("{}: {note}", j.change.message),
-                            None => j.change.message,
-                        },
-                        locus: j.change.locus,
-                        base: j.change.base,
-                        head: j.change.head,
-                        allowed_by: j.allowed_by,
-                        blocking: j.blocking,
-                        removal: j.change.removal.is_some(),
-                    })
-                    .collect();
+        contract.changes = policy.judge(changes, contract.bump).into_iter().map(reported).collect();
         contracts.push(contract);
     }
     let mut summary = Summary::default();
@@ -282,6 +257,25 @@ fn compare(base: &dyn Tree, head: &dyn Tree, found: &Found, config: &Config, opt
         summary,
     };
     Outcome { report, sources }
+}
+
+/// A judged change as the report shows it: the policy's note joins the message.
+fn reported(judged: crate::policy::Judged) -> ReportedChange {
+    let change = judged.change;
+    ReportedChange {
+        rule: change.rule,
+        class: judged.class,
+        message: match judged.note {
+            Some(note) => format!("{}: {note}", change.message),
+            None => change.message,
+        },
+        locus: change.locus,
+        base: change.base,
+        head: change.head,
+        allowed_by: judged.allowed_by,
+        blocking: judged.blocking,
+        removal: change.removal.is_some(),
+    }
 }
 
 /// Load both sides of one contract (in parallel: they are independent) and diff them.

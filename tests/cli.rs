@@ -17,7 +17,7 @@ fn contractdiff() -> Command {
 }
 
 fn examples() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/openapi")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples")
 }
 
 const V1: &str = "openapi: 3.0.3
@@ -91,8 +91,8 @@ fn rules_of(report: &Value) -> Vec<String> {
 fn examples_show_breaking_additive_and_deprecation_changes() {
     let out = contractdiff()
         .args(["diff"])
-        .arg(examples().join("base.yaml"))
-        .arg(examples().join("head.yaml"))
+        .arg(examples().join("base/openapi.yaml"))
+        .arg(examples().join("head/openapi.yaml"))
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1), "a breaking change without a major bump fails");
@@ -100,8 +100,8 @@ fn examples_show_breaking_additive_and_deprecation_changes() {
     for expected in ["[breaking]", "[additive]", "[deprecation]", "GET /pets", "FAIL"] {
         assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
     }
-    // A removed property is shown where it still is: in base (base.yaml line 73, `tag:`).
-    assert!(text.contains("[base:base.yaml:73:9]"), "{text}");
+    // A removed property is shown where it still is: in base (openapi.yaml line 73, `tag:`).
+    assert!(text.contains("[base:openapi.yaml:73:9]"), "{text}");
     // A finding in a shared schema is shown once, with its other use sites.
     assert!(text.contains("also at 2 other place(s)"), "{text}");
 }
@@ -303,8 +303,8 @@ fn json_report_is_valid_against_its_schema_and_deterministic() {
     let run = || {
         contractdiff()
             .args(["diff", "--format", "json"])
-            .arg(examples().join("base.yaml"))
-            .arg(examples().join("head.yaml"))
+            .arg(examples().join("base/openapi.yaml"))
+            .arg(examples().join("head/openapi.yaml"))
             .output()
             .unwrap()
             .stdout

@@ -96,7 +96,7 @@ fn render_contract(
     }
     let mut group = None;
     for (change, also) in merge_shared_findings(&shown) {
-        let this_group = operation_of(&change.locus);
+        let this_group = group_of(contract.kind, change);
         if group != Some(this_group) {
             let _ = writeln!(out, "\n  {this_group}");
             group = Some(this_group);
@@ -138,6 +138,20 @@ fn merge_shared_findings<'a>(changes: &[&'a ReportedChange]) -> Vec<(&'a Reporte
         }
     }
     merged
+}
+
+/// The heading a change is listed under: its operation for OpenAPI, its file for formats whose
+/// loci are type names (Protobuf, Avro).
+fn group_of(kind: crate::formats::Kind, change: &ReportedChange) -> &str {
+    if kind == crate::formats::Kind::Openapi {
+        return operation_of(&change.locus);
+    }
+    let loc = if change.removal {
+        change.base.as_ref().or(change.head.as_ref())
+    } else {
+        change.head.as_ref().or(change.base.as_ref())
+    };
+    loc.map(|l| l.file.as_str()).unwrap_or(change.locus.as_str())
 }
 
 /// The operation a locus belongs to (`GET /pets`), or the whole locus when it names none.
