@@ -95,7 +95,10 @@ fn config_globs_choose_the_files_and_may_name_their_kind() {
 #[test]
 fn a_bad_glob_is_a_config_error() {
     let dir = folder(&[("a.yaml", OPENAPI)]);
-    let config = Config { contracts: vec![ContractSpec { path: "api/[".into(), kind: None, root: None, avro_compat: None }], ..Config::default() };
+    let config = Config {
+        contracts: vec![ContractSpec { path: "api/[".into(), kind: None, root: None, avro_compat: None }],
+        ..Config::default()
+    };
     let Err(Error::Config { message, hint }) = discover(&tree(dir.path()), &config, None) else {
         panic!("expected a config error")
     };
