@@ -34,8 +34,15 @@ pub trait Tree: Send + Sync {
         None
     }
     /// Earlier versions of each of `paths`, for Avro's transitive levels: the distinct contents
-    /// each path had in the commits reachable from this side's commit (this commit's own content
-    /// excluded), newest first. One history walk serves all paths. Empty outside git.
+    /// each path had in the commits reachable from this side's commit through all parents (this
+    /// commit's own content excluded), newest first in `git log --date-order` order. Paths are
+    /// followed by name, not across renames. Every requested path is a key, with no versions
+    /// when it never had another content. One history walk serves all paths; each distinct
+    /// content is read once. In a shallow clone whose history is cut, an [`Error::Git`] that
+    /// says how to fetch the rest (asking for no paths never fails). Empty outside git and for
+    /// the work tree.
+    ///
+    /// [`Error::Git`]: crate::error::Error::Git
     fn history(&self, _paths: &[String]) -> Result<std::collections::BTreeMap<String, Vec<Version>>> {
         Ok(std::collections::BTreeMap::new())
     }
@@ -44,7 +51,7 @@ pub trait Tree: Send + Sync {
 /// One earlier content of a file, from [`Tree::history`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Version {
-    /// The newest commit reachable from the side's commit in which the file had this content.
+    /// The newest commit (in that order) in which the file had this content: the full id.
     pub commit: String,
     /// The blob id of the content (distinct versions have distinct ids).
     pub content_id: String,

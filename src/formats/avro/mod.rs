@@ -1,8 +1,41 @@
 //! The Avro engine: Schema Registry–grade compatibility for `.avsc` files.
+//!
+//! - `load.rs`: files → one [`model::Model`] per revision, named types resolved across files.
+//! - `check.rs`: the specification's schema resolution with Java's semantics, every finding.
+//! - `level.rs`: which compatibility level applies to a contract.
+//! - `pairing.rs`: which base file is compared with which head file.
+//! - `directions.rs`: the level's directions as changes; `history.rs`: earlier versions for the
+//!   transitive levels; `versioning.rs`: namespace version segments; `cache.rs`: shared parses.
+//! - this file: each pair compared in the level's directions (and against earlier versions for
+//!   the transitive levels), findings turned into [`Change`]s.
 
+mod cache;
+pub mod check;
+mod defaults;
+mod deps;
+mod directions;
+mod history;
+mod level;
+pub mod load;
+pub mod logical;
+pub mod model;
+pub mod names;
+mod pairing;
+mod versioning;
+
+use crate::change::{Change, Loc, Removal};
 use crate::discover::ContractFile;
 use crate::error::Result;
-use crate::formats::{Compared, Context};
+use crate::formats::{Compared, Context, Texts};
+use crate::report::ContractSide;
+use cache::ParseCache;
+use directions::{directions, Directions};
+use history::{earlier_model, short};
+use load::{Loaded, Parsed};
+use model::{Id, Model};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
+use versioning::{bump, version_of};
 
 /// The Schema Registry's compatibility levels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, clap::ValueEnum)]
@@ -18,8 +51,224 @@ pub enum Compat {
     None,
 }
 
+impl Compat {
+    /// New readers must read old data (head reads base).
+    pub fn backward(self) -> bool {
+        matches!(self, Compat::Backward | Compat::BackwardTransitive | Compat::Full | Compat::FullTransitive)
+    }
+
+    /// Old readers must read new data (base reads head).
+    pub fn forward(self) -> bool {
+        matches!(self, Compat::Forward | Compat::ForwardTransitive | Compat::Full | Compat::FullTransitive)
+    }
+
+    /// Against every earlier version too, not just base.
+    pub fn transitive(self) -> bool {
+        matches!(self, Compat::BackwardTransitive | Compat::ForwardTransitive | Compat::FullTransitive)
+    }
+}
+
+/// One revision's files: parsed texts by path and the model built from those that loaded.
+struct Side {
+    parsed: BTreeMap<String, Arc<Parsed>>,
+    loaded: Loaded,
+    graph: deps::FileGraph,
+    /// Files that could not even be read or parsed.
+    unreadable: BTreeMap<String, crate::error::Error>,
+}
+
+fn load_side(tree: &dyn crate::source::Tree, files: &[ContractFile], cache: &mut ParseCache) -> Side {
+    let mut parsed = BTreeMap::new();
+    let mut unreadable = BTreeMap::new();
+    for file in files {
+        match cache.get(tree, &file.path) {
+            Ok(p) => {
+                parsed.insert(file.path.clone(), p);
+            }
+            Err(e) => {
+                unreadable.insert(file.path.clone(), e);
+            }
+        }
+    }
+    let list: Vec<(String, Arc<Parsed>)> = parsed.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+    let loaded = load::build(&list);
+    let graph = deps::FileGraph::of(&loaded.model);
+    Side { parsed, loaded, graph, unreadable }
+}
+
+impl Side {
+    fn error(&mut self, path: &str) -> Option<crate::error::Error> {
+        self.unreadable.remove(path).or_else(|| self.loaded.errors.remove(path))
+    }
+}
+
 /// Compare the Avro contracts among `base` and `head` (all `.avsc` contract files of each
 /// revision; named types resolve across them): one [`Compared`] per contract.
-pub fn compare(_ctx: &Context, _base: &[ContractFile], _head: &[ContractFile]) -> Vec<Result<Compared>> {
-    Vec::new()
+pub fn compare(ctx: &Context, base: &[ContractFile], head: &[ContractFile]) -> Vec<Result<Compared>> {
+    let mut cache = ParseCache::default();
+    let mut base_side = load_side(ctx.base, base, &mut cache);
+    let mut head_side = load_side(ctx.head, head, &mut cache);
+    let single = ctx.base.entry().is_some() && ctx.head.entry().is_some();
+    let pairs = pairing::pair(base, head, single, &base_side.loaded, &head_side.loaded);
+
+    // One history walk for every base file a transitive level needs.
+    let levels: Vec<Compat> = pairs.iter().map(|p| level::for_contract(ctx, p)).collect();
+    let wanted: Vec<String> = pairs
+        .iter()
+        .zip(&levels)
+        .filter(|(p, level)| level.transitive() && p.head.is_some())
+        .filter_map(|(p, _)| p.base.clone())
+        .collect();
+    let history = if wanted.is_empty() { Ok(BTreeMap::new()) } else { ctx.base.history(&wanted) };
+    let history = match history {
+        Ok(history) => history,
+        Err(error) => return vec![Err(error)],
+    };
+
+    // A contract that cannot be loaded on either side is one error.
+    let mut out: Vec<Option<Result<Compared>>> = pairs
+        .iter()
+        .map(|pair| {
+            let head_error = pair.head.as_deref().and_then(|p| head_side.error(p));
+            let base_error = pair.base.as_deref().and_then(|p| base_side.error(p));
+            head_error.or(base_error).map(Err)
+        })
+        .collect();
+    // Contracts that reach fewer files first: a cause in a type several contracts use is
+    // reported once, in the first (mostly the file defining the type), by checkers shared per
+    // level.
+    let reach = |pair: &pairing::Pair| pair.head.as_ref().map(|p| head_side.graph.reached(p).len()).unwrap_or(0);
+    let mut order: Vec<usize> = (0..pairs.len()).filter(|i| out[*i].is_none()).collect();
+    order.sort_by_cached_key(|i| (reach(&pairs[*i]), *i));
+    let (bm, hm) = (&base_side.loaded.model, &head_side.loaded.model);
+    let mut shared: HashMap<Compat, Directions> = HashMap::new();
+    for i in order {
+        let (pair, level) = (&pairs[i], levels[i]);
+        let checkers = shared.entry(level).or_insert_with(|| Directions::new(bm, hm, true));
+        let earlier = pair.base.as_ref().and_then(|p| history.get(p)).map(Vec::as_slice).unwrap_or_default();
+        out[i] = Some(compare_pair(ctx, pair, level, (&base_side, &head_side), checkers, earlier, &mut cache));
+    }
+    out.into_iter().flatten().collect()
 }
+
+fn compare_pair(
+    ctx: &Context,
+    pair: &pairing::Pair,
+    level: Compat,
+    (base, head): (&Side, &Side),
+    checkers: &mut Directions,
+    earlier: &[crate::source::Version],
+    cache: &mut ParseCache,
+) -> Result<Compared> {
+    let root = |side: &Side, path: &Option<String>| {
+        path.as_ref().and_then(|p| side.loaded.roots.get(p).map(|r| (p.clone(), *r)))
+    };
+    let (b, h) = (root(base, &pair.base), root(head, &pair.head));
+    let side = |s: &Side, r: &Option<(String, Id)>| {
+        r.as_ref().map(|(path, id)| ContractSide {
+            path: path.clone(),
+            version: version_of(&s.loaded.model, *id).map(|v| v.0),
+        })
+    };
+    let mut compared = Compared { base: side(base, &b), head: side(head, &h), ..Compared::default() };
+    let (Some((b_path, b_root)), Some((h_path, h_root))) = (&b, &h) else {
+        let change = match (&b, &h) {
+            (Some((path, id)), None) => {
+                let at = Some(base.loaded.model.nodes[*id].at.clone());
+                Change::new("contract.removed", path.clone(), "the Avro schema was removed")
+                    .at(at, None)
+                    .removal(Removal::default())
+            }
+            (None, Some((path, id))) => {
+                let at = Some(head.loaded.model.nodes[*id].at.clone());
+                Change::new("contract.added", path.clone(), "a new Avro schema was added").at(None, at)
+            }
+            _ => return Ok(compared),
+        };
+        compared.changes.push(change);
+        add_texts(&mut compared, base, head);
+        return Ok(compared);
+    };
+    compared.bump = bump(&base.loaded.model, *b_root, &head.loaded.model, *h_root);
+    let (bm, hm) = (&base.loaded.model, &head.loaded.model);
+    let locus = locus_root(hm, *h_root, h_path);
+
+    let unchanged =
+        b_path == h_path
+        && same_files(ctx, (base, b_path), (head, h_path))
+        && (earlier.is_empty() || !level.transitive());
+    if !unchanged {
+        let mut changes = directions(checkers, *b_root, *h_root, &locus, level, None);
+        if level.transitive() {
+            let mut seen: BTreeSet<(String, String)> =
+                changes.iter().map(|c| (c.rule.clone(), c.locus.clone())).collect();
+            for version in earlier {
+                if ctx.base.content_id(b_path).as_deref() == Some(version.content_id.as_str()) {
+                    continue;
+                }
+                let Some((model, root)) = earlier_model(base, b_path, version, cache) else { continue };
+                let label = format!("against the version of {} in {}", b_path, short(&version.commit));
+                let mut against = Directions::new(&model, hm, false);
+                for change in directions(&mut against, root, *h_root, &locus, level, Some(&label)) {
+                    if seen.insert((change.rule.clone(), change.locus.clone())) {
+                        compared.changes.push(change);
+                    }
+                }
+            }
+        }
+        changes.append(&mut compared.changes);
+        compared.changes = changes;
+    }
+    add_texts(&mut compared, base, head);
+    Ok(compared)
+}
+
+/// The contract's root name for loci: the root type's full name, else (a union) the path.
+fn locus_root(model: &Model, root: Id, path: &str) -> String {
+    match model.node(root).kind.named() {
+        Some(named) => named.full.clone(),
+        None => path.to_string(),
+    }
+}
+
+/// Every file either side reaches is the same blob on both sides: nothing can differ.
+fn same_files(ctx: &Context, (base, b_path): (&Side, &str), (head, h_path): (&Side, &str)) -> bool {
+    let (b_files, h_files) = (base.graph.reached(b_path), head.graph.reached(h_path));
+    b_files == h_files
+        && b_files
+            .iter()
+            .all(|path| matches!((ctx.base.content_id(path), ctx.head.content_id(path)), (Some(x), Some(y)) if x == y))
+}
+
+/// The texts of the files the changes point into (and the pair's own files).
+fn add_texts(compared: &mut Compared, base: &Side, head: &Side) {
+    let mut texts = Texts::default();
+    let want = |side: &Side, into: &mut BTreeMap<String, Arc<str>>, path: &str| {
+        if let Some(parsed) = side.parsed.get(path) {
+            into.entry(path.to_string()).or_insert_with(|| parsed.text.clone());
+        }
+    };
+    let locs = |c: &Change, base_side: bool| -> Option<Loc> {
+        if base_side {
+            c.base.clone()
+        } else {
+            c.head.clone()
+        }
+    };
+    for side in [&compared.base, &compared.head].into_iter().flatten() {
+        want(base, &mut texts.base, &side.path);
+        want(head, &mut texts.head, &side.path);
+    }
+    for change in &compared.changes {
+        if let Some(loc) = locs(change, true) {
+            want(base, &mut texts.base, &loc.file);
+        }
+        if let Some(loc) = locs(change, false) {
+            want(head, &mut texts.head, &loc.file);
+        }
+    }
+    compared.texts = texts;
+}
+
+#[cfg(test)]
+mod tests;

@@ -61,10 +61,13 @@ pub struct File {
 impl File {
     /// The location of `path`, or of its nearest ancestor that has one, or the file's start.
     pub fn loc(&self, path: &[i32]) -> Loc {
-        (0..=path.len())
-            .rev()
-            .find_map(|n| self.locations.get(&path[..n]).cloned())
-            .unwrap_or_else(|| Loc { file: self.repo_path.clone(), line: 1, column: 1, start: 0, end: 0 })
+        (0..=path.len()).rev().find_map(|n| self.locations.get(&path[..n]).cloned()).unwrap_or_else(|| Loc {
+            file: self.repo_path.clone(),
+            line: 1,
+            column: 1,
+            start: 0,
+            end: 0,
+        })
     }
 
     /// The location of `path` only if the source has one (an option that was written, say).

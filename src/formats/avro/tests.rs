@@ -1,0 +1,334 @@
+//! Unit tests of the Avro engine: the checker on inline schemas, and `compare` over in-memory
+//! revisions (cross-file names, levels, versioning, history, bad input).
+
+use super::load::{self, Loaded};
+use super::{check, compare, Compat};
+use crate::config::{Config, ContractSpec};
+use crate::discover::ContractFile;
+use crate::error::Result;
+use crate::formats::{Compared, Context, Kind};
+use crate::policy::Bump;
+use crate::source::{Tree, Version};
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+fn model(files: &[(&str, &str)]) -> Loaded {
+    let parsed: Vec<_> = files.iter().map(|(p, t)| (p.to_string(), load::parse(p, t.as_bytes()).unwrap())).collect();
+    load::build(&parsed)
+}
+
+fn rules(writer: &str, reader: &str) -> Vec<&'static str> {
+    let (w, r) = (model(&[("w.avsc", writer)]), model(&[("r.avsc", reader)]));
+    assert!(w.errors.is_empty() && r.errors.is_empty(), "{:?} {:?}", w.errors, r.errors);
+    let findings = check::check(&r.model, r.roots["r.avsc"], &w.model, w.roots["w.avsc"], "T", false);
+    let mut rules: Vec<_> = findings.iter().map(|f| f.rule).collect();
+    rules.sort();
+    rules
+}
+
+#[test]
+fn promotions_and_mismatches() {
+    assert!(rules("\"int\"", "\"long\"").is_empty());
+    assert_eq!(rules("\"long\"", "\"int\""), ["avro.type-mismatch"]);
+    assert!(rules("\"string\"", "\"bytes\"").is_empty());
+    assert!(rules("\"float\"", "\"double\"").is_empty());
+    assert_eq!(rules("\"double\"", "\"float\""), ["avro.type-mismatch"]);
+}
+
+#[test]
+fn every_finding_is_reported_not_just_the_first() {
+    let writer = r#"{"type":"record","name":"R","fields":[
+        {"name":"a","type":"long"},
+        {"name":"e","type":{"type":"enum","name":"E","symbols":["X","Y"]}},
+        {"name":"f","type":{"type":"fixed","name":"F","size":4}}]}"#;
+    let reader = r#"{"type":"record","name":"R","fields":[
+        {"name":"a","type":"int"},
+        {"name":"e","type":{"type":"enum","name":"E","symbols":["X"]}},
+        {"name":"f","type":{"type":"fixed","name":"F","size":8}},
+        {"name":"n","type":"string"}]}"#;
+    assert_eq!(
+        rules(writer, reader),
+        [
+            "avro.enum-symbol-missing",
+            "avro.fixed-size-mismatch",
+            "avro.reader-field-missing-default",
+            "avro.type-mismatch"
+        ]
+    );
+}
+
+#[test]
+fn recursive_records_end_and_report_once() {
+    let list = |ty: &str| {
+        format!(
+            r#"{{"type":"record","name":"Node","fields":[{{"name":"v","type":"{ty}"}},{{"name":"next","type":["null","Node"]}}]}}"#
+        )
+    };
+    assert!(rules(&list("int"), &list("long")).is_empty());
+    assert_eq!(rules(&list("long"), &list("int")), ["avro.type-mismatch"]);
+}
+
+#[test]
+fn names_match_unqualified_or_by_reader_alias() {
+    let named = |name: &str, extra: &str| format!(r#"{{"type":"enum","name":"{name}","symbols":["A"]{extra}}}"#);
+    assert!(rules(&named("a.E", ""), &named("b.E", "")).is_empty(), "namespaces are ignored, as Java does");
+    assert_eq!(rules(&named("a.E", ""), &named("a.F", "")), ["avro.name-mismatch"]);
+    assert!(rules(&named("a.E", ""), &named("a.F", r#","aliases":["E"]"#)).is_empty(), "relative alias");
+    assert_eq!(
+        rules(&named("a.F", r#","aliases":["E"]"#), &named("a.E", "")),
+        ["avro.name-mismatch"],
+        "writer aliases unused"
+    );
+}
+
+#[test]
+fn unions_both_ways() {
+    assert!(rules("\"int\"", r#"["null","long"]"#).is_empty());
+    assert_eq!(rules(r#"["null","int"]"#, "\"int\""), ["avro.type-mismatch"]);
+    assert_eq!(rules(r#"["null","int","string"]"#, r#"["null","int"]"#), ["avro.union-branch-missing"]);
+    assert_eq!(rules("\"string\"", r#"["null","int"]"#), ["avro.union-branch-missing"]);
+}
+
+#[test]
+fn decimals_must_agree_as_the_specification_says() {
+    let dec = |p: u32, s: u32| format!(r#"{{"type":"bytes","logicalType":"decimal","precision":{p},"scale":{s}}}"#);
+    assert!(rules(&dec(4, 2), &dec(4, 2)).is_empty());
+    assert_eq!(rules(&dec(4, 2), &dec(5, 2)), ["avro.decimal-precision-mismatch"]);
+    assert_eq!(rules(&dec(4, 2), &dec(4, 1)), ["avro.decimal-scale-mismatch"]);
+    assert!(
+        rules(&dec(4, 0), r#"{"type":"bytes","logicalType":"decimal","precision":4}"#).is_empty(),
+        "scale 0 by default"
+    );
+}
+
+// ---- compare() over in-memory revisions ----
+
+/// A revision in memory, counting reads so tests can see that a shared blob is parsed once.
+struct Mem {
+    files: BTreeMap<String, String>,
+    history: BTreeMap<String, Vec<Version>>,
+    entry: Option<String>,
+    reads: AtomicUsize,
+}
+
+fn mem(files: &[(&str, &str)]) -> Mem {
+    Mem {
+        files: files.iter().map(|(p, t)| (p.to_string(), t.to_string())).collect(),
+        history: BTreeMap::new(),
+        entry: None,
+        reads: AtomicUsize::new(0),
+    }
+}
+
+impl Tree for Mem {
+    fn label(&self) -> String {
+        "mem".into()
+    }
+    fn list(&self) -> Result<Vec<String>> {
+        Ok(self.files.keys().cloned().collect())
+    }
+    fn read(&self, path: &str) -> Result<Option<Vec<u8>>> {
+        self.reads.fetch_add(1, Ordering::Relaxed);
+        Ok(self.files.get(path).map(|t| t.as_bytes().to_vec()))
+    }
+    fn content_id(&self, path: &str) -> Option<String> {
+        self.files.get(path).map(|t| format!("{:x}", t.len() * 31 + t.bytes().map(usize::from).sum::<usize>()))
+    }
+    fn entry(&self) -> Option<&str> {
+        self.entry.as_deref()
+    }
+    fn history(&self, paths: &[String]) -> Result<BTreeMap<String, Vec<Version>>> {
+        Ok(self.history.iter().filter(|(p, _)| paths.contains(p)).map(|(p, v)| (p.clone(), v.clone())).collect())
+    }
+}
+
+fn run(base: &Mem, head: &Mem, config: &Config, level: Option<Compat>) -> Vec<Result<Compared>> {
+    let files =
+        |t: &Mem| t.files.keys().map(|p| ContractFile { path: p.clone(), kind: Kind::Avro }).collect::<Vec<_>>();
+    let ctx = Context { base, head, config, protobuf_level: None, avro_compat: level };
+    compare(&ctx, &files(base), &files(head))
+}
+
+fn rules_of(compared: &Compared) -> Vec<&str> {
+    compared.changes.iter().map(|c| c.rule.as_str()).collect()
+}
+
+const ADDRESS_V1: &str =
+    r#"{"type":"record","name":"Address","namespace":"com.acme","fields":[{"name":"city","type":"string"}]}"#;
+const ADDRESS_V2: &str = r#"{"type":"record","name":"Address","namespace":"com.acme","fields":[{"name":"city","type":"string"},{"name":"zip","type":"string"}]}"#;
+const USER: &str = r#"{"type":"record","name":"User","namespace":"com.acme","fields":[
+  {"name":"id","type":"long"},
+  {"name":"home","type":"com.acme.Address"}]}"#;
+
+#[test]
+fn named_types_resolve_across_files_and_a_shared_cause_is_reported_once() {
+    let user_v2 = USER.replace(r#"{"name":"id","type":"long"}"#, r#"{"name":"id","type":"int"}"#);
+    let base = mem(&[("address.avsc", ADDRESS_V1), ("user.avsc", USER)]);
+    let head = mem(&[("address.avsc", ADDRESS_V2), ("user.avsc", &user_v2)]);
+    let out: Vec<Compared> = run(&base, &head, &Config::default(), None).into_iter().map(Result::unwrap).collect();
+    assert_eq!(out.len(), 2);
+    let of = |path: &str| out.iter().find(|c| c.head.as_ref().unwrap().path == path).unwrap();
+    // The new Address field breaks both schemas, but it is one cause: reported where Address is.
+    let (address, user) = (of("address.avsc"), of("user.avsc"));
+    assert_eq!(rules_of(address), ["avro.reader-field-missing-default"]);
+    let change = &address.changes[0];
+    assert_eq!(change.locus, "com.acme.Address.zip");
+    let head_loc = change.head.as_ref().unwrap();
+    assert_eq!((head_loc.file.as_str(), head_loc.line), ("address.avsc", 1));
+    assert!(change.message.starts_with("new readers cannot read old data: "), "{}", change.message);
+    assert_eq!(rules_of(user), ["avro.type-mismatch"]);
+    assert_eq!(user.changes[0].locus, "com.acme.User.id");
+    assert!(user.texts.head.contains_key("user.avsc"), "the snippet's file text comes along");
+}
+
+#[test]
+fn unchanged_blobs_are_read_and_parsed_once() {
+    let base = mem(&[("address.avsc", ADDRESS_V1), ("user.avsc", USER)]);
+    let head = mem(&[("address.avsc", ADDRESS_V1), ("user.avsc", USER)]);
+    let out = run(&base, &head, &Config::default(), None);
+    assert!(out.iter().all(|c| c.as_ref().unwrap().changes.is_empty()));
+    assert_eq!(base.reads.load(Ordering::Relaxed) + head.reads.load(Ordering::Relaxed), 2);
+}
+
+#[test]
+fn forward_says_so_full_merges_and_none_breaks_nothing() {
+    let old = r#"{"type":"record","name":"R","fields":[{"name":"a","type":"int"},{"name":"b","type":"string"}]}"#;
+    let new = r#"{"type":"record","name":"R","fields":[{"name":"a","type":"long"}]}"#;
+    let (base, head) = (mem(&[("r.avsc", old)]), mem(&[("r.avsc", new)]));
+    let one = |level| run(&base, &head, &Config::default(), level).pop().unwrap().unwrap();
+    let backward = one(None);
+    assert_eq!(rules_of(&backward), ["avro.field-removed"], "new readers read old data");
+    let forward = one(Some(Compat::Forward));
+    let mut got = rules_of(&forward);
+    got.sort();
+    assert_eq!(got, ["avro.field-removed", "avro.reader-field-missing-default", "avro.type-mismatch"]);
+    assert!(forward
+        .changes
+        .iter()
+        .filter(|c| c.rule != "avro.field-removed")
+        .all(|c| c.message.starts_with("old readers cannot read new data")));
+    // The forward finding's head place is the new (writer) schema.
+    let mismatch = forward.changes.iter().find(|c| c.rule == "avro.type-mismatch").unwrap();
+    assert!(mismatch.base.is_some() && mismatch.head.is_some());
+
+    let both = r#"{"type":"record","name":"R","fields":[{"name":"a","type":"string"}]}"#;
+    let (base, head) = (mem(&[("r.avsc", old)]), mem(&[("r.avsc", both)]));
+    let full = run(&base, &head, &Config::default(), Some(Compat::Full)).pop().unwrap().unwrap();
+    let mismatch: Vec<_> = full.changes.iter().filter(|c| c.rule == "avro.type-mismatch").collect();
+    assert_eq!(mismatch.len(), 1, "one finding per cause");
+    assert!(mismatch[0].message.ends_with("old readers cannot read new data either"), "{}", mismatch[0].message);
+    let none = run(&base, &head, &Config::default(), Some(Compat::None)).pop().unwrap().unwrap();
+    assert!(none
+        .changes
+        .iter()
+        .all(|c| crate::rules::Catalogue::get().class_of(&c.rule) != crate::rules::Class::Breaking));
+}
+
+#[test]
+fn the_level_comes_from_the_flag_then_the_contract_then_the_policy() {
+    let old = r#"{"type":"record","name":"R","fields":[{"name":"a","type":"int"}]}"#;
+    let new = r#"{"type":"record","name":"R","fields":[]}"#;
+    let (base, head) = (mem(&[("events/r.avsc", old)]), mem(&[("events/r.avsc", new)]));
+    let spec = |path: &str, level| ContractSpec { path: path.into(), kind: None, root: None, avro_compat: Some(level) };
+    let mut config = Config::default();
+    config.policy.avro_compat = Some(Compat::Backward);
+    config.contracts = vec![spec("other/*.avsc", Compat::Backward), spec("events/*.avsc", Compat::Forward)];
+    let breaking = |config: &Config, level| {
+        let c = run(&base, &head, config, level).pop().unwrap().unwrap();
+        c.changes.iter().any(|c| c.rule == "avro.reader-field-missing-default")
+    };
+    assert!(breaking(&config, None), "the matching [[contracts]] entry says forward");
+    assert!(!breaking(&config, Some(Compat::Backward)), "--avro-compat wins");
+    config.contracts.clear();
+    assert!(!breaking(&config, None), "policy says backward");
+}
+
+#[test]
+fn a_new_namespace_version_is_a_major_bump() {
+    let v = |n: u32, extra: &str| {
+        format!(
+            r#"{{"type":"record","name":"User","namespace":"com.acme.v{n}","fields":[{{"name":"id","type":"long"}}{extra}]}}"#
+        )
+    };
+    let (base, head) = (mem(&[("u.avsc", &v(1, ""))]), mem(&[("u.avsc", &v(2, r#",{"name":"x","type":"int"}"#))]));
+    let c = run(&base, &head, &Config::default(), None).pop().unwrap().unwrap();
+    assert_eq!(c.bump, Some(Bump::Major));
+    assert_eq!(c.head.as_ref().unwrap().version.as_deref(), Some("v2"));
+    assert_eq!(rules_of(&c), ["avro.reader-field-missing-default"], "still reported, the policy allows it");
+    let (base, head) = (mem(&[("u.avsc", &v(1, ""))]), mem(&[("u.avsc", &v(1, r#",{"name":"x","type":"int"}"#))]));
+    assert_eq!(run(&base, &head, &Config::default(), None).pop().unwrap().unwrap().bump, None);
+}
+
+#[test]
+fn transitive_levels_check_every_earlier_version() {
+    let with_x =
+        |ty: &str| format!(r#"{{"type":"record","name":"R","fields":[{{"name":"x","type":"{ty}","default":"0"}}]}}"#);
+    let oldest = r#"{"type":"record","name":"R","fields":[{"name":"x","type":"long","default":0}]}"#;
+    let mut base = mem(&[("r.avsc", r#"{"type":"record","name":"R","fields":[]}"#)]);
+    base.history.insert(
+        "r.avsc".into(),
+        vec![Version { commit: "a".repeat(40), content_id: "old".into(), bytes: oldest.as_bytes().to_vec() }],
+    );
+    let head = mem(&[("r.avsc", &with_x("string"))]);
+    let plain = run(&base, &head, &Config::default(), Some(Compat::Backward)).pop().unwrap().unwrap();
+    assert_eq!(rules_of(&plain), ["avro.field-added"]);
+    let transitive = run(&base, &head, &Config::default(), Some(Compat::BackwardTransitive)).pop().unwrap().unwrap();
+    let mismatch =
+        transitive.changes.iter().find(|c| c.rule == "avro.type-mismatch").expect("against the oldest version");
+    assert!(mismatch.message.contains("against the version of r.avsc in aaaaaaaaaa"), "{}", mismatch.message);
+    assert!(mismatch.base.is_none(), "the earlier version is not in base");
+}
+
+#[test]
+fn bad_input_is_an_error_with_a_place_and_the_others_still_compare() {
+    let good = r#"{"type":"record","name":"Ok","fields":[]}"#;
+    let cases = [
+        ("{\"type\": ", "invalid JSON"),
+        (r#"{"type":"record","name":"A","fields":[{"name":"x","type":"Missing"}]}"#, "unknown type `Missing`"),
+        (
+            r#"{"type":"record","name":"A","fields":[{"name":"x","type":"int"},{"name":"x","type":"int"}]}"#,
+            "appears twice",
+        ),
+        (
+            r#"{"type":"record","name":"A","fields":[{"name":"x","type":"int","default":"no"}]}"#,
+            "does not match its type",
+        ),
+        (r#"["int","int"]"#, "appears twice in this union"),
+        (
+            r#"{"type":"record","name":"A","fields":[{"name":"x","type":{"type":"enum","name":"A","symbols":["Q"]}}]}"#,
+            "defined twice",
+        ),
+        (r#"{"type":"record","name":"Ok","fields":[{"name":"y","type":"int"}]}"#, "already defined differently"),
+        (r#"{"type":"fixed","name":"F","size":-1}"#, "non-negative integer"),
+        (r#"{"type":"enum","name":"E","symbols":["A"],"default":"B"}"#, "not one of its symbols"),
+        (r#"[["int"]]"#, "may not directly contain another union"),
+        (r#"{"name":"A"}"#, "has no `type`"),
+    ];
+    for (text, expected) in cases {
+        let files = [("a.avsc", text), ("ok.avsc", good)];
+        let out = run(&mem(&files), &mem(&files), &Config::default(), None);
+        let errors: Vec<String> = out.iter().filter_map(|r| r.as_ref().err()).map(|e| e.to_string()).collect();
+        assert_eq!(errors.len(), 1, "{text}: {errors:?}");
+        // A name defined differently in two files is refused in the second one loaded.
+        let placed = errors[0].starts_with("a.avsc:1:") || errors[0].starts_with("ok.avsc:1:");
+        assert!(placed && errors[0].contains(expected), "{text}: {}", errors[0]);
+        assert_eq!(out.iter().filter(|r| r.is_ok()).count(), 1, "{text}: ok.avsc still compares");
+    }
+    let deep = format!("{}\"int\"{}", "[".repeat(300), "]".repeat(300));
+    let out = run(&mem(&[("d.avsc", &deep)]), &mem(&[("d.avsc", &deep)]), &Config::default(), None);
+    assert!(out[0].is_err(), "deep nesting is refused, not a stack overflow");
+}
+
+#[test]
+fn single_file_mode_pairs_the_two_entries_and_moved_files_pair_by_name() {
+    let w = r#"{"type":"record","name":"R","fields":[{"name":"a","type":"int"}]}"#;
+    let r = r#"{"type":"record","name":"R","fields":[{"name":"a","type":"string"}]}"#;
+    let (mut base, mut head) = (mem(&[("writer.avsc", w)]), mem(&[("reader.avsc", r)]));
+    let moved = run(&base, &head, &Config::default(), None).pop().unwrap().unwrap();
+    assert_eq!(rules_of(&moved), ["avro.type-mismatch"], "a moved file keeps its root type's name");
+    base.entry = Some("writer.avsc".into());
+    head.entry = Some("reader.avsc".into());
+    let single = run(&base, &head, &Config::default(), None);
+    assert_eq!(single.len(), 1);
+    assert_eq!(rules_of(single[0].as_ref().unwrap()), ["avro.type-mismatch"]);
+}

@@ -1,0 +1,128 @@
+//! `SourceCodeInfo` spans → [`Loc`]s, keeping only the paths the differ points at: elements
+//! (messages, fields, enums, values, services, methods, oneofs, extensions, reserved ranges) and
+//! their parts up to two steps down (`name`, `number`, `type`, `options`, one option). The rest
+//! (comments, aggregate option bodies) is dropped to keep the model small.
+
+use super::descriptor::SourceCodeInfo;
+use crate::change::Loc;
+use std::collections::HashMap;
+
+/// Byte offsets of line starts in a file's text, to turn protoc's line:column into offsets.
+pub struct LineIndex<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    pub fn new(text: &'a str) -> Self {
+        let starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+        LineIndex { text, starts }
+    }
+
+    /// The byte offset of protoc's 0-based `line` and `column`. protoc counts a tab as advancing
+    /// to the next multiple of 8 and every other byte as one column.
+    pub fn offset(&self, line: usize, column: usize) -> usize {
+        let Some(&start) = self.starts.get(line) else { return self.text.len() };
+        let mut col = 0;
+        for (i, byte) in self.text.as_bytes()[start..].iter().enumerate() {
+            if col >= column || *byte == b'\n' {
+                return start + i;
+            }
+            col = if *byte == b'\t' { col + 8 - col % 8 } else { col + 1 };
+        }
+        self.text.len()
+    }
+}
+
+/// Where each kept path of `info` lies in `repo_path`.
+pub fn locations(info: Option<&SourceCodeInfo>, repo_path: &str, index: &LineIndex) -> HashMap<Vec<i32>, Loc> {
+    let Some(info) = info else { return HashMap::new() };
+    let mut out = HashMap::new();
+    for location in &info.location {
+        if !kept(&location.path) {
+            continue;
+        }
+        let (line, col, end_line, end_col) = match location.span[..] {
+            [line, col, end_col] => (line, col, line, end_col),
+            [line, col, end_line, end_col] => (line, col, end_line, end_col),
+            _ => continue,
+        };
+        let to_usize = |n: i32| usize::try_from(n).unwrap_or(0);
+        let loc = Loc {
+            file: repo_path.to_string(),
+            line: line.saturating_add(1) as u32,
+            column: col.saturating_add(1) as u32,
+            start: index.offset(to_usize(line), to_usize(col)),
+            end: index.offset(to_usize(end_line), to_usize(end_col)),
+        };
+        // A path can appear twice (a repeated option written twice): the first is where it starts.
+        out.entry(location.path.clone()).or_insert(loc);
+    }
+    out.shrink_to_fit();
+    out
+}
+
+/// Whether the differ can need `path`: an element, or at most two steps below one.
+fn kept(path: &[i32]) -> bool {
+    path.len() - element_prefix(path) <= 2
+}
+
+/// The length of the longest prefix of `path` that names an element (the file is the empty one).
+fn element_prefix(path: &[i32]) -> usize {
+    // Field numbers of the element lists in each descriptor type.
+    const FILE: &[(i32, Kind)] = &[(4, Kind::Message), (5, Kind::Enum), (6, Kind::Service), (7, Kind::Leaf)];
+    const MESSAGE: &[(i32, Kind)] = &[
+        (2, Kind::Leaf),
+        (3, Kind::Message),
+        (4, Kind::Enum),
+        (5, Kind::Leaf),
+        (6, Kind::Leaf),
+        (8, Kind::Leaf),
+        (9, Kind::Leaf),
+        (10, Kind::Leaf),
+    ];
+    const ENUM: &[(i32, Kind)] = &[(2, Kind::Leaf), (4, Kind::Leaf), (5, Kind::Leaf)];
+    const SERVICE: &[(i32, Kind)] = &[(2, Kind::Leaf)];
+    #[derive(Clone, Copy)]
+    enum Kind {
+        Message,
+        Enum,
+        Service,
+        Leaf,
+    }
+    let mut lists = FILE;
+    let mut at = 0;
+    while path.len() >= at + 2 {
+        let Some(&(_, kind)) = lists.iter().find(|(tag, _)| *tag == path[at]) else { break };
+        at += 2;
+        lists = match kind {
+            Kind::Message => MESSAGE,
+            Kind::Enum => ENUM,
+            Kind::Service => SERVICE,
+            Kind::Leaf => &[],
+        };
+    }
+    at
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tabs_advance_to_the_next_multiple_of_eight() {
+        let index = LineIndex::new("a\n\tb = 1;\n");
+        assert_eq!(index.offset(1, 8), 3);
+        assert_eq!(index.offset(1, 0), 2);
+    }
+
+    #[test]
+    fn keeps_elements_and_their_parts_but_not_deeper_option_bodies() {
+        assert!(kept(&[4, 0, 2, 1]));
+        assert!(kept(&[4, 0, 2, 1, 1]));
+        assert!(kept(&[4, 0, 2, 1, 8, 3]));
+        assert!(!kept(&[4, 0, 2, 1, 8, 1052, 0]));
+        assert!(kept(&[4, 0, 3, 2, 4, 1, 2, 0]));
+        assert!(kept(&[2]));
+    }
+}

@@ -1,0 +1,465 @@
+//! Loading: the `.proto` files of one module at both revisions → compiled descriptors → two
+//! [`Module`]s.
+//!
+//! Only what can differ is compiled. A file is *compared* when its content differs between the
+//! sides (blob ids, or bytes outside git), it exists on one side only, or anything in its
+//! transitive import closure on either side is such a file. Imports are found by a light scan
+//! ([`scan`]) and resolved the way protoc will resolve them (module root, the other roots, then
+//! the well-known types), so the closure is the one protoc compiles. Every other file is an
+//! `unchanged` stub: its text is the same on both sides and so is everything it can see, so it
+//! cannot change meaning. Compared files are compiled by protoc ([`protoc`]) in batches of whole
+//! packages (a duplicate definition is always between files of one package, so batches never
+//! hide one), two at a time, each batch's descriptors decoded one file at a time and dropped.
+
+mod convert;
+mod descriptor;
+mod errors;
+mod features;
+mod locations;
+pub mod modules;
+mod protoc;
+mod scan;
+
+use super::model::{Edition, EnumType, File, FileOptions, Module, Syntax};
+use crate::error::{Error, Result};
+use crate::formats::Texts;
+use crate::source::Tree;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+pub use protoc::Protoc;
+
+/// About this many files go to one protoc run: small enough that two runs side by side stay far
+/// below 1 GB, large enough that re-reading shared imports costs little.
+const BATCH_FILES: usize = 600;
+/// protoc runs at once (each is single-threaded).
+const MAX_PARALLEL: usize = 2;
+
+/// One module to load: its root, its files at each revision by import path (→ repo path), and the
+/// other roots its imports may reach.
+#[derive(Debug, Clone, Default)]
+pub struct ModuleSpec {
+    pub root: String,
+    pub base: BTreeMap<String, String>,
+    pub head: BTreeMap<String, String>,
+    /// Roots searched after the module's own, as buf workspaces allow.
+    pub other_roots: Vec<String>,
+}
+
+/// Both sides of a module, and the texts of the compared files.
+#[derive(Debug)]
+pub struct Loaded {
+    pub base: Module,
+    pub head: Module,
+    pub texts: Texts,
+}
+
+/// Files read from the revisions, shared across modules (and across sides by blob id).
+#[derive(Default)]
+pub struct Cache {
+    by_blob: HashMap<String, Arc<Parsed>>,
+}
+
+struct Parsed {
+    text: Arc<str>,
+    header: scan::Header,
+}
+
+/// A file of one side as the module sees it.
+#[derive(Clone)]
+struct Source {
+    repo_path: String,
+    id: Option<String>,
+    parsed: Arc<Parsed>,
+}
+
+/// One revision's files, by the path they are materialised at (the repo path, except the entry
+/// of single-file mode, which takes head's name).
+struct Side<'a> {
+    tree: &'a dyn Tree,
+    /// Materialised path → repo path, where they differ.
+    renamed: HashMap<String, String>,
+    sources: HashMap<String, Option<Source>>,
+}
+
+impl<'a> Side<'a> {
+    fn new(tree: &'a dyn Tree, renamed: HashMap<String, String>) -> Self {
+        Side { tree, renamed, sources: HashMap::new() }
+    }
+
+    fn get(&mut self, path: &str, cache: &mut Cache) -> Result<Option<Source>> {
+        if let Some(found) = self.sources.get(path) {
+            return Ok(found.clone());
+        }
+        let repo_path = self.renamed.get(path).cloned().unwrap_or_else(|| path.to_string());
+        let id = self.tree.content_id(&repo_path);
+        let parsed = match id.as_ref().and_then(|id| cache.by_blob.get(id)) {
+            Some(parsed) => Some(parsed.clone()),
+            None => match self.tree.read(&repo_path)? {
+                None => None,
+                Some(bytes) => {
+                    errors::check_utf8(&repo_path, &bytes)?;
+                    let text: Arc<str> = String::from_utf8(bytes).unwrap_or_default().into();
+                    let parsed = Arc::new(Parsed { header: scan::scan(&text), text });
+                    if let Some(id) = &id {
+                        cache.by_blob.insert(id.clone(), parsed.clone());
+                    }
+                    Some(parsed)
+                }
+            },
+        };
+        let source = parsed.map(|parsed| Source { repo_path, id, parsed });
+        self.sources.insert(path.to_string(), source.clone());
+        Ok(source)
+    }
+}
+
+/// The import graph of one side, reached from the module's files.
+#[derive(Default)]
+struct Graph {
+    /// Materialised path → the materialised paths it imports (those that exist).
+    imports: BTreeMap<String, Vec<String>>,
+}
+
+impl Graph {
+    fn reach(side: &mut Side, starts: impl Iterator<Item = String>, includes: &[String], cache: &mut Cache) -> Result<Graph> {
+        let mut graph = Graph::default();
+        let mut queue: Vec<String> = starts.collect();
+        while let Some(path) = queue.pop() {
+            if graph.imports.contains_key(&path) {
+                continue;
+            }
+            let Some(source) = side.get(&path, cache)? else { continue };
+            let mut edges = Vec::new();
+            for import in &source.parsed.header.imports {
+                for root in includes {
+                    let candidate = join(root, &import.path);
+                    if side.get(&candidate, cache)?.is_some() {
+                        queue.push(candidate.clone());
+                        edges.push(candidate);
+                        break;
+                    }
+                }
+            }
+            graph.imports.insert(path, edges);
+        }
+        Ok(graph)
+    }
+
+    /// Every path that imports one of `targets`, directly or not, and the targets themselves.
+    fn importers_of(&self, targets: &BTreeSet<String>) -> HashSet<String> {
+        let mut reverse: HashMap<&str, Vec<&str>> = HashMap::new();
+        for (from, tos) in &self.imports {
+            for to in tos {
+                reverse.entry(to.as_str()).or_default().push(from.as_str());
+            }
+        }
+        let mut seen: HashSet<String> = HashSet::new();
+        let mut queue: Vec<&str> = targets.iter().map(String::as_str).collect();
+        while let Some(path) = queue.pop() {
+            if seen.insert(path.to_string()) {
+                queue.extend(reverse.get(path).into_iter().flatten());
+            }
+        }
+        seen
+    }
+
+    /// `starts` and everything they import, transitively.
+    fn closure<'s>(&'s self, starts: impl Iterator<Item = &'s str>) -> BTreeSet<&'s str> {
+        let mut seen = BTreeSet::new();
+        let mut queue: Vec<&str> = starts.collect();
+        while let Some(path) = queue.pop() {
+            if seen.insert(path) {
+                queue.extend(self.imports.get(path).into_iter().flatten().map(String::as_str));
+            }
+        }
+        seen
+    }
+}
+
+/// Load both sides of `spec`. `renamed` (single-file mode): per side, materialised path → repo
+/// path for an entry file that takes head's name.
+pub fn load_pair(
+    base_tree: &dyn Tree,
+    head_tree: &dyn Tree,
+    spec: &ModuleSpec,
+    renamed: [HashMap<String, String>; 2],
+    protoc: &Protoc,
+    cache: &mut Cache,
+) -> Result<Loaded> {
+    let [base_renamed, head_renamed] = renamed;
+    let mut base = Side::new(base_tree, base_renamed);
+    let mut head = Side::new(head_tree, head_renamed);
+    let includes: Vec<String> = std::iter::once(spec.root.clone()).chain(spec.other_roots.iter().cloned()).collect();
+    let at = |name: &String| join(&spec.root, name);
+    let base_graph = Graph::reach(&mut base, spec.base.keys().map(at), &includes, cache)?;
+    let head_graph = Graph::reach(&mut head, spec.head.keys().map(at), &includes, cache)?;
+
+    // What differs between the sides, and what can see it.
+    let mut differs = BTreeSet::new();
+    for path in base_graph.imports.keys().chain(head_graph.imports.keys()) {
+        let (b, h) = (base.get(path, cache)?, head.get(path, cache)?);
+        let same = match (&b, &h) {
+            (Some(b), Some(h)) => match (&b.id, &h.id) {
+                (Some(x), Some(y)) => x == y,
+                _ => b.parsed.text == h.parsed.text,
+            },
+            (None, None) => true,
+            _ => false,
+        };
+        if !same {
+            differs.insert(path.clone());
+        }
+    }
+    let mut compared = base_graph.importers_of(&differs);
+    compared.extend(head_graph.importers_of(&differs));
+
+    let work = tempfile::Builder::new()
+        .prefix("contractdiff-protoc-")
+        .tempdir()
+        .map_err(|source| Error::Io { path: std::env::temp_dir().display().to_string(), source })?;
+    let mut jobs = Vec::new();
+    let sides = [(&mut base, &base_graph, &spec.base), (&mut head, &head_graph, &spec.head)];
+    let mut plans = Vec::new();
+    for (index, (side, graph, files)) in sides.into_iter().enumerate() {
+        let plan = plan_side(side, graph, files, &spec.root, &compared, work.path(), index, &includes, cache)?;
+        for batch in &plan.batches {
+            jobs.push(Job { side: index, files: batch.clone(), includes: plan.includes.clone() });
+        }
+        plans.push(plan);
+    }
+    let outputs = run_jobs(protoc, work.path(), &jobs, &plans)?;
+
+    let root = spec.root.clone();
+    let mut modules = [Module { root: root.clone(), ..Module::default() }, Module { root, ..Module::default() }];
+    let mut enums: [HashMap<String, EnumType>; 2] = Default::default();
+    let mut texts = Texts::default();
+    for (job, output) in jobs.iter().zip(outputs) {
+        let output = match output {
+            Ok(output) => output,
+            Err(stderr) => return Err(protoc_error(&stderr, &plans[job.side], &spec.root)),
+        };
+        enums[job.side].extend(output.enums);
+        let side_texts = if job.side == 0 { &mut texts.base } else { &mut texts.head };
+        for file in output.files {
+            if let Some((_, text)) = plans[job.side].compared.get(&file.name) {
+                side_texts.insert(file.repo_path.clone(), text.clone());
+            }
+            modules[job.side].files.insert(file.name.clone(), file);
+        }
+    }
+    for (index, module) in modules.iter_mut().enumerate() {
+        for file in module.files.values_mut() {
+            convert::resolve_enum_fields(file, &enums[index]);
+        }
+        for (name, source) in std::mem::take(&mut plans[index].stubs) {
+            module.files.entry(name.clone()).or_insert_with(|| stub(name, &source));
+        }
+    }
+    drop(work);
+    let [base, head] = modules;
+    Ok(Loaded { base, head, texts })
+}
+
+/// What one side compiles, in batches, and what it only stubs.
+struct Plan {
+    batches: Vec<Vec<String>>,
+    includes: Vec<PathBuf>,
+    /// Files to compare (import path → repo path); the rest of the module is `stubs`.
+    compared: HashMap<String, (String, Arc<str>)>,
+    stubs: Vec<(String, Source)>,
+    /// Materialised path → repo path, to name protoc's complaints.
+    materialised: HashMap<String, String>,
+    dir: PathBuf,
+    roots: Vec<String>,
+}
+
+#[allow(clippy::too_many_arguments)]
+fn plan_side(
+    side: &mut Side,
+    graph: &Graph,
+    files: &BTreeMap<String, String>,
+    root: &str,
+    compared: &HashSet<String>,
+    work: &Path,
+    index: usize,
+    includes: &[String],
+    cache: &mut Cache,
+) -> Result<Plan> {
+    let dir = work.join(if index == 0 { "base" } else { "head" });
+    let mut plan = Plan {
+        batches: Vec::new(),
+        includes: includes.iter().map(|r| dir.join(r)).collect(),
+        compared: HashMap::new(),
+        stubs: Vec::new(),
+        materialised: HashMap::new(),
+        dir: dir.clone(),
+        roots: includes.to_vec(),
+    };
+    // Compared files, and their unchanged package mates (compiled, not compared, so a duplicate
+    // definition between them is still caught).
+    let mut packages: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut by_package: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for name in files.keys() {
+        let path = join(root, name);
+        let Some(source) = side.get(&path, cache)? else { continue };
+        let package = source.parsed.header.package.clone();
+        by_package.entry(package.clone()).or_default().push(name.clone());
+        if compared.contains(&path) {
+            packages.entry(package).or_default();
+            plan.compared.insert(name.clone(), (source.repo_path.clone(), source.parsed.text.clone()));
+        } else {
+            plan.stubs.push((name.clone(), source));
+        }
+    }
+    let mut batch: Vec<String> = Vec::new();
+    for package in packages.keys() {
+        batch.extend(by_package.remove(package).unwrap_or_default());
+        if batch.len() >= BATCH_FILES {
+            plan.batches.push(std::mem::take(&mut batch));
+        }
+    }
+    if !batch.is_empty() {
+        plan.batches.push(batch);
+    }
+    // Materialise what the batches can reach.
+    let starts: Vec<String> = plan.batches.iter().flatten().map(|name| join(root, name)).collect();
+    for path in graph.closure(starts.iter().map(String::as_str)) {
+        let Some(source) = side.get(path, cache)? else { continue };
+        let target = dir.join(path);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| io(parent, e))?;
+        }
+        std::fs::write(&target, source.parsed.text.as_bytes()).map_err(|e| io(&target, e))?;
+        plan.materialised.insert(path.to_string(), source.repo_path.clone());
+    }
+    for root in includes {
+        let folder = dir.join(root);
+        std::fs::create_dir_all(&folder).map_err(|e| io(&folder, e))?;
+    }
+    Ok(plan)
+}
+
+struct Job {
+    side: usize,
+    files: Vec<String>,
+    includes: Vec<PathBuf>,
+}
+
+struct JobOutput {
+    files: Vec<File>,
+    enums: HashMap<String, EnumType>,
+}
+
+/// Run every job, at most [`MAX_PARALLEL`] at once, each decoded as soon as protoc is done (so
+/// only a couple of descriptor sets are ever in memory). Answers in job order; `Err(stderr)`
+/// where protoc refused the input.
+fn run_jobs(protoc: &Protoc, work: &Path, jobs: &[Job], plans: &[Plan]) -> Result<Vec<Result<JobOutput, String>>> {
+    type Answer = Result<Result<JobOutput, String>>;
+    let next = Mutex::new(0usize);
+    let results: Vec<Mutex<Option<Answer>>> = jobs.iter().map(|_| Mutex::new(None)).collect();
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, MAX_PARALLEL).min(jobs.len());
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| loop {
+                let index = {
+                    let mut next = next.lock().unwrap_or_else(|e| e.into_inner());
+                    let index = *next;
+                    *next += 1;
+                    index
+                };
+                let Some(job) = jobs.get(index) else { break };
+                let answer = protoc
+                    .compile(&work.join(format!("job-{index}")), &job.includes, &job.files)
+                    .and_then(|compiled| match compiled {
+                        Ok(set) => decode(&set, job, &plans[job.side]).map(Ok),
+                        Err(stderr) => Ok(Err(stderr)),
+                    });
+                *results[index].lock().unwrap_or_else(|e| e.into_inner()) = Some(answer);
+            });
+        }
+    });
+    results
+        .into_iter()
+        .map(|slot| {
+            let answer = slot.into_inner().unwrap_or_else(|e| e.into_inner());
+            answer.unwrap_or_else(|| Ok(Err("protoc did not run".to_string())))
+        })
+        .collect()
+}
+
+/// The model of the job's own files in `set`, and the enum types of every file in it.
+fn decode(set: &[u8], job: &Job, plan: &Plan) -> Result<JobOutput> {
+    use prost::Message as _;
+    let bad = |err: String| Error::usage(format!("protoc wrote a descriptor set contractdiff cannot read: {err}"), None);
+    let own: HashSet<&str> = job.files.iter().map(String::as_str).collect();
+    let mut output = JobOutput { files: Vec::new(), enums: HashMap::new() };
+    for encoded in descriptor::files_of_set(set) {
+        let fd = descriptor::FileDescriptorProto::decode(encoded.map_err(bad)?).map_err(|e| bad(e.to_string()))?;
+        convert::enum_types(&fd, &mut output.enums);
+        let name = fd.name().to_string();
+        if !own.contains(name.as_str()) {
+            continue;
+        }
+        if let Some((repo_path, text)) = plan.compared.get(&name) {
+            output.files.push(convert::convert(fd, &name, repo_path, text));
+        }
+    }
+    Ok(output)
+}
+
+/// protoc's first complaint with a place (else its first), at the repo path it is about.
+fn protoc_error(stderr: &str, plan: &Plan, root: &str) -> Error {
+    let complaints = errors::complaints(stderr);
+    let Some(first) = complaints.iter().find(|c| c.place.is_some()).or(complaints.first()) else {
+        let message = stderr.trim();
+        let message = if message.is_empty() { "protoc failed without saying why" } else { message };
+        return Error::input(root, 1, 1, message.to_string(), Some(errors::hint(message, root)));
+    };
+    // protoc names a file by its import path (or, rarely, its materialised path).
+    let under_dir = Path::new(first.file).strip_prefix(&plan.dir).ok().map(|p| p.to_string_lossy().replace('\\', "/"));
+    let repo_path = under_dir
+        .and_then(|path| plan.materialised.get(&path).cloned())
+        .or_else(|| plan.roots.iter().find_map(|r| plan.materialised.get(&join(r, first.file)).cloned()))
+        .unwrap_or_else(|| first.file.to_string());
+    let (line, column) = first.place.unwrap_or((1, 1));
+    Error::input(&repo_path, line, column, first.message.to_string(), Some(errors::hint(first.message, root)))
+}
+
+/// A file that is not compiled: same text on both sides, nothing it imports changed.
+fn stub(name: String, source: &Source) -> File {
+    let header = &source.parsed.header;
+    let syntax = match (header.syntax.as_deref(), header.edition.as_deref()) {
+        (_, Some("2023")) => Syntax::Editions(Edition::E2023),
+        (_, Some(_)) => Syntax::Editions(Edition::E2024),
+        (Some("proto3"), None) => Syntax::Proto3,
+        _ => Syntax::Proto2,
+    };
+    File {
+        name,
+        repo_path: source.repo_path.clone(),
+        package: header.package.clone(),
+        syntax,
+        options: FileOptions::default(),
+        messages: Vec::new(),
+        enums: Vec::new(),
+        services: Vec::new(),
+        extensions: Vec::new(),
+        locations: HashMap::new(),
+        unchanged: true,
+    }
+}
+
+fn io(path: &Path, source: std::io::Error) -> Error {
+    Error::Io { path: path.display().to_string(), source }
+}
+
+/// `root/path`, or `path` for the tree's root.
+fn join(root: &str, path: &str) -> String {
+    if root.is_empty() {
+        path.to_string()
+    } else {
+        format!("{root}/{path}")
+    }
+}
