@@ -53,6 +53,10 @@ pub struct Rule {
     /// Strictness levels the rule belongs to (Protobuf's `file`/`package`/`wire_json`/`wire`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub levels: Vec<String>,
+    /// Its levels under older versions of the peer's configuration where they differ from
+    /// `levels` (buf.yaml `v1beta1` and `v1` group some rules differently, or lack them).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub levels_in: BTreeMap<String, Vec<String>>,
     /// One line: what changed.
     pub summary: String,
     /// Why it breaks, and whom.

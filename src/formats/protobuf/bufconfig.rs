@@ -28,7 +28,13 @@ pub struct RuleSet {
 impl RuleSet {
     /// Every rule whose catalogue entry lists `level`.
     pub fn for_level(level: Level) -> RuleSet {
-        let rules = protobuf_rules().filter(|r| r.levels.iter().any(|l| l == level.as_str())).map(|r| r.id.clone());
+        Self::for_level_in(level, LATEST)
+    }
+
+    /// Every rule in `level` as a buf.yaml of config `version` groups them.
+    fn for_level_in(level: Level, version: &str) -> RuleSet {
+        let in_level = |r: &&Rule| levels_in(r, version).iter().any(|l| l == level.as_str());
+        let rules = protobuf_rules().filter(in_level).map(|r| r.id.clone());
         RuleSet {
             level,
             rules: rules.collect(),
@@ -183,6 +189,18 @@ impl RuleSet {
     }
 }
 
+/// The buf.yaml version whose categories the catalogue's `levels` are.
+const LATEST: &str = "v2";
+
+/// buf ids that still parse in a buf.yaml but check nothing: `FILE_SAME_PHP_GENERIC_SERVICES`
+/// compares an option that protoc (since 30) no longer accepts, so no source can change it.
+const RETIRED: &[&str] = &["FILE_SAME_PHP_GENERIC_SERVICES"];
+
+/// A rule's levels under buf.yaml `version`.
+fn levels_in<'r>(rule: &'r Rule, version: &str) -> &'r [String] {
+    rule.levels_in.get(version).unwrap_or(&rule.levels)
+}
+
 fn protobuf_rules() -> impl Iterator<Item = &'static Rule> {
     Catalogue::get().iter().filter(|r| r.kind == "protobuf")
 }
@@ -211,7 +229,10 @@ fn category(name: &str, version: &str) -> Option<Level> {
 /// A rule id or category name from a buf.yaml → our rule ids.
 fn resolve(doc: &Document, (name, node): &(String, &Node), version: &str, has_plugins: bool) -> Result<Vec<String>> {
     if let Some(level) = category(name, version) {
-        return Ok(RuleSet::for_level(level).rules.into_iter().collect());
+        return Ok(RuleSet::for_level_in(level, version).rules.into_iter().collect());
+    }
+    if RETIRED.contains(&name.as_str()) {
+        return Ok(Vec::new());
     }
     let ids: Vec<String> = protobuf_rules().filter(|r| buf_ids(r).any(|b| b == name)).map(|r| r.id.clone()).collect();
     if !ids.is_empty() {
@@ -324,8 +345,30 @@ mod tests {
 
     #[test]
     fn no_breaking_section_means_file() {
-        let s = set("version: v1\n");
+        let s = set("version: v2\n");
         assert_eq!(s.rules().collect::<Vec<_>>(), RuleSet::for_level(Level::File).rules().collect::<Vec<_>>());
+        assert!(set("version: v1\n").enabled("protobuf.field-no-delete"));
+    }
+
+    #[test]
+    fn categories_follow_the_config_version() {
+        // v1 has no FIELD_SAME_DEFAULT, EXTENSION_NO_DELETE or PACKAGE_EXTENSION_NO_DELETE.
+        let v1 = set("version: v1\nbreaking:\n  use: [FILE, PACKAGE]\n");
+        assert!(!v1.enabled("protobuf.field-same-default") && !v1.enabled("protobuf.extension-no-delete"));
+        assert!(!v1.enabled("protobuf.package-extension-no-delete"));
+        assert!(set("version: v2\nbreaking:\n  use: [FILE]\n").enabled("protobuf.field-same-default"));
+        // v1beta1's WIRE compares types strictly, with FIELD_SAME_TYPE.
+        let wire = set("version: v1beta1\nbreaking:\n  use: [WIRE]\n");
+        assert!(wire.enabled("protobuf.field-same-type") && wire.enabled("protobuf.field-same-cardinality"));
+        assert!(!wire.enabled("protobuf.field-wire-compatible-type"));
+        assert!(!wire.enabled("protobuf.file-same-package"));
+        assert!(set("version: v1\nbreaking:\n  use: [WIRE]\n").enabled("protobuf.field-wire-compatible-type"));
+    }
+
+    #[test]
+    fn retired_ids_are_accepted_and_check_nothing() {
+        let s = set("version: v1\nbreaking:\n  use: [FILE_SAME_PHP_GENERIC_SERVICES]\n");
+        assert_eq!(s.rules().count(), 0);
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! File rules: deleted and added files, package, syntax, and the file options buf compares.
 
-use super::{At, Out, Pair};
+use super::{file_start, At, Out, Pair};
 use crate::formats::protobuf::model::{File, FileOptions, Syntax};
 
 pub(super) fn check(pair: &Pair, out: &mut Out) {
@@ -10,7 +10,7 @@ pub(super) fn check(pair: &Pair, out: &mut Out) {
                 "protobuf.file-no-delete",
                 name.as_str(),
                 format!("File {name:?} was deleted."),
-                Some(At::path(base, &[])),
+                Some(At::file(base)),
                 None,
             ),
             Some(head) if !(base.unchanged && head.unchanged) => compare(base, head, out),
@@ -24,7 +24,7 @@ pub(super) fn check(pair: &Pair, out: &mut Out) {
                 name.as_str(),
                 format!("File {name:?} was added."),
                 None,
-                Some(At::path(head, &[])),
+                Some(At::file(head)),
             );
         }
     }
@@ -43,7 +43,7 @@ fn compare(base: &File, head: &File, out: &mut Out) {
     }
     let (old, new) = (syntax_name(base.syntax), syntax_name(head.syntax));
     if old != new {
-        let at = |f| At::first(f, &[vec![12], vec![14]], f.loc(&[]));
+        let at = |f| At::first(f, &[vec![12], vec![14]], file_start(f));
         out.add(
             "protobuf.file-same-syntax",
             name,
@@ -143,12 +143,6 @@ const OPTIONS: &[FileOption] = &[
         name: "py_generic_services",
         number: 18,
         value: |o| flag(o.py_generic_services, false),
-    },
-    FileOption {
-        rule: "protobuf.file-same-php-generic-services",
-        name: "php_generic_services",
-        number: 42,
-        value: |o| flag(o.php_generic_services, false),
     },
     FileOption {
         rule: "protobuf.file-same-cc-enable-arenas",

@@ -194,5 +194,5 @@ pub(super) fn deletion_site(file: &File, nested: &str) -> crate::change::Loc {
             return file.loc(&m.path);
         }
     }
-    file.loc(&[])
+    super::file_start(file)
 }

@@ -55,6 +55,11 @@ impl<'a> At<'a> {
         At { file, loc }
     }
 
+    /// The file as a whole: its first line (where buf points for file-level findings).
+    pub fn file(file: &'a File) -> Self {
+        At { file, loc: file_start(file) }
+    }
+
     /// `path` where the source has it, else the nearest enclosing element.
     pub fn path(file: &'a File, path: &[i32]) -> Self {
         At { file, loc: file.loc(path) }
@@ -65,6 +70,11 @@ impl<'a> At<'a> {
         let loc = paths.iter().find_map(|p| file.exact_loc(p)).unwrap_or(fallback);
         At { file, loc }
     }
+}
+
+/// The start of a file, as a point (not the whole file's span, which would quote the file).
+fn file_start(file: &File) -> Loc {
+    Loc { file: file.repo_path.clone(), line: 1, column: 1, start: 0, end: 0 }
 }
 
 /// `path` followed by `tail`.

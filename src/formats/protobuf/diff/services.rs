@@ -20,7 +20,7 @@ pub(super) fn check(pair: &Pair, out: &mut Out) {
                         nested_name(base_file, &service.full_name)
                     ),
                     Some(At::path(base_file, &service.path)),
-                    Some(At::path(head_file, &[])),
+                    Some(At::file(head_file)),
                 );
             }
         }
