@@ -19,7 +19,8 @@ pub fn candidate(path: &str) -> Option<Candidate> {
     let extension = path.rsplit_once('.')?.1.to_ascii_lowercase();
     match extension.as_str() {
         "proto" => Some(Candidate::Known(Kind::Protobuf)),
-        "avsc" => Some(Candidate::Known(Kind::Avro)),
+        // Avro schemas, and protocols (whose `types` are compared).
+        "avsc" | "avpr" => Some(Candidate::Known(Kind::Avro)),
         "yaml" | "yml" | "json" => Some(Candidate::ByContent),
         _ => None,
     }
@@ -147,6 +148,7 @@ mod tests {
     fn contract_extensions_are_candidates() {
         assert!(matches!(candidate("api/pay.proto"), Some(Candidate::Known(Kind::Protobuf))));
         assert!(matches!(candidate("schemas/User.avsc"), Some(Candidate::Known(Kind::Avro))));
+        assert!(matches!(candidate("schemas/Orders.avpr"), Some(Candidate::Known(Kind::Avro))));
         assert!(matches!(candidate("api/openapi.YAML"), Some(Candidate::ByContent)));
         assert!(candidate("README.md").is_none());
         assert!(candidate("Makefile").is_none());

@@ -249,7 +249,7 @@ impl Walk<'_> {
                 if emit && ok {
                     self.named_notes(&rf.named, &wf.named, rn, wn, locus);
                 }
-                (ok || emit) && self.logical(rn, wn, r_at, w_at, locus, emit) && ok
+                ok && self.logical(rn, wn, r_at, w_at, locus, emit)
             }
             (Kind::Array(ri), Kind::Array(wi)) => self.visit(*ri, *wi, &sub(&|| "[]".to_string()), emit),
             (Kind::Map(rv), Kind::Map(wv)) => self.visit(*rv, *wv, &sub(&|| "{}".to_string()), emit),

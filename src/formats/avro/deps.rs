@@ -25,7 +25,7 @@ impl FileGraph {
     }
 
     /// `file` and every file it reaches, directly or not (a file-level over-approximation).
-    pub fn reached(&self, file: &str) -> BTreeSet<&str> {
+    pub fn reached<'a>(&'a self, file: &'a str) -> BTreeSet<&'a str> {
         let mut reached = BTreeSet::from([file]);
         let mut stack = vec![file];
         while let Some(current) = stack.pop() {

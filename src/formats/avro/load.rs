@@ -116,11 +116,11 @@ struct Pending {
 }
 
 #[derive(Default)]
-struct Builder {
+struct Builder<'a> {
     model: Model,
-    /// Each defined full name: its file and its definition as JSON (an identical definition in
-    /// another file is the same type, copied; a different one is a conflict).
-    defined: HashMap<String, (String, Json)>,
+    /// Each defined full name: its file and its definition (an identical definition in another
+    /// file is the same type, copied; a different one is a conflict).
+    defined: HashMap<String, (String, &'a DocNode)>,
     pending: Pending,
 }
 
@@ -148,14 +148,14 @@ fn error_at(path: &str, text: &str, span: Span, message: impl Into<String>, hint
 const SCHEMA_HINT: &str =
     "an Avro schema is a type name (\"string\", \"com.acme.User\"), a type object ({\"type\": ...}) or a union array";
 
-impl Builder {
+impl<'a> Builder<'a> {
     fn push(&mut self, kind: Kind, at: Loc, doc: Option<String>) -> Id {
         self.model.nodes.push(Node { kind, logical: None, at, doc });
         self.model.nodes.len() - 1
     }
 
     /// A file's root: a schema, or a protocol (`.avpr`) whose `types` count as a union.
-    fn root(&mut self, file: &mut FileCtx, node: &DocNode) -> Result<Id> {
+    fn root(&mut self, file: &mut FileCtx, node: &'a DocNode) -> Result<Id> {
         if let Some(protocol) = node.get("protocol") {
             if protocol.as_str().is_none() {
                 return Err(file.error(protocol.span, "`protocol` must be a string", "name the protocol"));
@@ -171,7 +171,7 @@ impl Builder {
         self.ty(file, node, None)
     }
 
-    fn ty(&mut self, file: &mut FileCtx, node: &DocNode, namespace: Option<&str>) -> Result<Id> {
+    fn ty(&mut self, file: &mut FileCtx, node: &'a DocNode, namespace: Option<&str>) -> Result<Id> {
         match &node.value {
             Value::String(name) => Ok(self.named_or_primitive(file, name, node.span, namespace)),
             Value::Seq(branches) => self.union(file, node, branches, namespace),
@@ -194,7 +194,13 @@ impl Builder {
         id
     }
 
-    fn union(&mut self, file: &mut FileCtx, node: &DocNode, items: &[DocNode], namespace: Option<&str>) -> Result<Id> {
+    fn union(
+        &mut self,
+        file: &mut FileCtx,
+        node: &'a DocNode,
+        items: &'a [DocNode],
+        namespace: Option<&str>,
+    ) -> Result<Id> {
         let mut branches = Vec::with_capacity(items.len());
         for item in items {
             if item.as_seq().is_some() {
@@ -212,7 +218,7 @@ impl Builder {
         Ok(id)
     }
 
-    fn object(&mut self, file: &mut FileCtx, node: &DocNode, namespace: Option<&str>) -> Result<Id> {
+    fn object(&mut self, file: &mut FileCtx, node: &'a DocNode, namespace: Option<&str>) -> Result<Id> {
         let Some(type_node) = node.get("type") else {
             return Err(file.error(node.span, "this schema object has no `type`", SCHEMA_HINT));
         };
@@ -254,7 +260,7 @@ impl Builder {
     fn define(
         &mut self,
         file: &mut FileCtx,
-        node: &DocNode,
+        node: &'a DocNode,
         namespace: Option<&str>,
         what: &str,
     ) -> Result<(Id, Named)> {
@@ -297,7 +303,6 @@ impl Builder {
                 }
             }
         }
-        let json = node.to_json();
         let id = self.push(Kind::Null, file.loc(node.span), None);
         match self.defined.get(&full) {
             Some((other, _)) if other == file.path => {
@@ -307,7 +312,7 @@ impl Builder {
                     "define a named type once and refer to it by name afterwards",
                 ));
             }
-            Some((other, first)) if *first != json => {
+            Some((other, first)) if *first != node => {
                 return Err(file.error(
                     name_node.span,
                     format!("`{full}` is already defined differently in {other}"),
@@ -317,7 +322,7 @@ impl Builder {
             // The same definition copied into several files: one type.
             Some(_) => {}
             None => {
-                self.defined.insert(full.clone(), (file.path.to_string(), json));
+                self.defined.insert(full.clone(), (file.path.to_string(), node));
                 self.model.names.insert(full.clone(), id);
                 file.names.push(full.clone());
             }
@@ -327,7 +332,7 @@ impl Builder {
         Ok((id, named))
     }
 
-    fn record(&mut self, file: &mut FileCtx, node: &DocNode, namespace: Option<&str>) -> Result<Id> {
+    fn record(&mut self, file: &mut FileCtx, node: &'a DocNode, namespace: Option<&str>) -> Result<Id> {
         let (id, named) = self.define(file, node, namespace, "record")?;
         let Some(list) = node.get("fields").and_then(|f| f.as_seq()) else {
             return Err(file.error(
@@ -377,7 +382,7 @@ impl Builder {
         Ok(id)
     }
 
-    fn enumeration(&mut self, file: &mut FileCtx, node: &DocNode, namespace: Option<&str>) -> Result<Id> {
+    fn enumeration(&mut self, file: &mut FileCtx, node: &'a DocNode, namespace: Option<&str>) -> Result<Id> {
         let (id, named) = self.define(file, node, namespace, "enum")?;
         let hint = "symbols are distinct names: letters, digits and `_`";
         let Some(list) = node.get("symbols").and_then(|s| s.as_seq()) else {
@@ -414,7 +419,7 @@ impl Builder {
         Ok(id)
     }
 
-    fn fixed(&mut self, file: &mut FileCtx, node: &DocNode, namespace: Option<&str>) -> Result<Id> {
+    fn fixed(&mut self, file: &mut FileCtx, node: &'a DocNode, namespace: Option<&str>) -> Result<Id> {
         let (id, named) = self.define(file, node, namespace, "fixed")?;
         let size_node = node.get("size");
         let size = size_node.and_then(|s| s.as_f64()).filter(|s| s.fract() == 0.0 && *s >= 0.0);

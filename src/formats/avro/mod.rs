@@ -5,7 +5,8 @@
 //! - `level.rs`: which compatibility level applies to a contract.
 //! - `pairing.rs`: which base file is compared with which head file.
 //! - `directions.rs`: the level's directions as changes; `history.rs`: earlier versions for the
-//!   transitive levels; `versioning.rs`: namespace version segments; `cache.rs`: shared parses.
+//!   transitive levels; `versioning.rs`: namespace version segments; `cache.rs`: shared parses;
+//!   `deps.rs`: which files a file reaches; `defaults.rs`, `logical.rs`, `names.rs`: their rules.
 //! - this file: each pair compared in the level's directions (and against earlier versions for
 //!   the transitive levels), findings turned into [`Change`]s.
 
@@ -190,11 +191,10 @@ fn compare_pair(
         return Ok(compared);
     };
     compared.bump = bump(&base.loaded.model, *b_root, &head.loaded.model, *h_root);
-    let (bm, hm) = (&base.loaded.model, &head.loaded.model);
+    let hm = &head.loaded.model;
     let locus = locus_root(hm, *h_root, h_path);
 
-    let unchanged =
-        b_path == h_path
+    let unchanged = b_path == h_path
         && same_files(ctx, (base, b_path), (head, h_path))
         && (earlier.is_empty() || !level.transitive());
     if !unchanged {

@@ -332,3 +332,16 @@ fn single_file_mode_pairs_the_two_entries_and_moved_files_pair_by_name() {
     assert_eq!(single.len(), 1);
     assert_eq!(rules_of(single[0].as_ref().unwrap()), ["avro.type-mismatch"]);
 }
+
+#[test]
+fn a_changed_branch_reports_its_cause_not_a_missing_branch() {
+    let rec = |extra: &str| {
+        format!(r#"["null",{{"type":"record","name":"P","fields":[{{"name":"a","type":"int"}}{extra}]}}]"#)
+    };
+    assert_eq!(rules(&rec(""), &rec(r#",{"name":"b","type":"int"}"#)), ["avro.reader-field-missing-default"]);
+    let dec = |p: u32| format!(r#"["null",{{"type":"bytes","logicalType":"decimal","precision":{p}}}]"#);
+    assert_eq!(rules(&dec(4), &dec(6)), ["avro.decimal-precision-mismatch"]);
+    // No branch of that name or kind: the branch is missing.
+    let renamed = r#"["null",{"type":"record","name":"Q","fields":[{"name":"a","type":"int"}]}]"#;
+    assert_eq!(rules(&rec(""), renamed), ["avro.union-branch-missing"]);
+}
