@@ -11,8 +11,8 @@ Each later revision r changes 10 record files, chosen by a generator seeded with
 REV always gives the same bytes. The changes are compatible under `backward` (a field added
 with a default, an optional field added, int widened to long, a doc changed). With --breaking,
 the last revision's changes are half incompatible instead (a field added without a default, a
-type changed, an array's items changed, a field renamed without an alias, a default dropped from a
-field that an older revision added): the last kind only a transitive level sees.
+type changed, an array's items changed, a field renamed without an alias, and, when an earlier
+revision added a field with a default, that default dropped, which only a transitive level sees).
 """
 
 import argparse
@@ -88,14 +88,19 @@ def breaking_change(schema, r, kind):
     elif kind == 3:
         fields[1]["name"] = f"renamed_r{r}"
     else:
-        # A default dropped from a field an older revision added with one: base (which has the
-        # field) still reads fine; the revision before it does not. Without such a field, a
-        # type change.
-        added = [f for f in fields if f["name"].startswith("added_r")]
-        if added:
-            del added[0]["default"]
-        else:
-            next(f for f in fields if f["name"] == "amount")["type"] = "string"
+        next(f for f in fields if f["name"] == "amount")["type"] = "string"
+
+
+def drop_an_older_default(records, r):
+    """Drops the default of a field that an earlier revision added to some record: base (which
+    has the field) still reads fine; the revisions before the field was added do not. Returns
+    whether there was such a field."""
+    for i in sorted(records):
+        for field in records[i]["fields"]:
+            if field["name"].startswith("added_r") and field["name"] != f"added_r{r}" and "default" in field:
+                del field["default"]
+                return True
+    return False
 
 
 def generate(files, rev, breaking):
@@ -106,6 +111,9 @@ def generate(files, rev, breaking):
         rng = random.Random(r)
         chosen = sorted(rng.sample(sorted(records), CHANGED_PER_REVISION))
         for k, i in enumerate(chosen):
+            last_breaking = breaking and r == rev and k == CHANGED_PER_REVISION - 1
+            if last_breaking and drop_an_older_default(records, r):
+                continue
             if breaking and r == rev and k % 2 == 1:
                 breaking_change(records[i], r, (k // 2) % 5)
             else:
