@@ -141,5 +141,8 @@ fn single_file_mode_pairs_two_differently_named_files() {
     let (code, report) = json(dir.path(), &["diff", "old.proto", "new.proto"]);
     assert_eq!(code, 0, "{report}");
     let contract = &report["contracts"][0];
-    assert_eq!((contract["base"]["path"].as_str(), contract["head"]["path"].as_str()), (Some("old.proto"), Some("new.proto")));
+    assert_eq!(
+        (contract["base"]["path"].as_str(), contract["head"]["path"].as_str()),
+        (Some("old.proto"), Some("new.proto"))
+    );
 }

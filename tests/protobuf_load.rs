@@ -172,9 +172,9 @@ import "enums.proto";
 import "google/protobuf/cpp_features.proto";
 import "google/protobuf/java_features.proto";
 option features.field_presence = IMPLICIT;
+option features.utf8_validation = NONE;
 message Inner { int32 x = 1; }
 message M {
-  option features.utf8_validation = NONE;
   option features.json_format = LEGACY_BEST_EFFORT;
   int32 implicit = 1;
   int32 explicit = 2 [features.field_presence = EXPLICIT];
@@ -203,9 +203,9 @@ message M {
     assert_eq!(field(m, "message_field").features.presence, Presence::Explicit);
     assert!(!field(m, "expanded").features.packed);
     assert!(field(m, "packed").features.packed);
-    assert_eq!(field(m, "unchecked").features.utf8_validation, Utf8Validation::None, "message feature inherited");
+    assert_eq!(field(m, "unchecked").features.utf8_validation, Utf8Validation::None, "file feature inherited");
     let nested = message(&module, "ed.proto", "ed.M.Nested");
-    assert_eq!(field(nested, "s").features.utf8_validation, Utf8Validation::None, "nested message inherits");
+    assert_eq!(field(nested, "s").features.utf8_validation, Utf8Validation::None, "inherited through messages");
     assert!(field(m, "java_checked").features.java_utf8_verify);
     assert!(!field(m, "unchecked").features.java_utf8_verify);
     assert_eq!(field(m, "cord").features.cpp_string_type, CppStringType::Cord);
@@ -318,12 +318,20 @@ fn module_roots_from_buf_yaml_v1beta1_v1_v2_and_buf_work_yaml() {
 #[test]
 fn module_root_from_contractdiff_toml_and_imports_relative_to_it() {
     let files = [
-        ("api/acme/v1/a.proto", "syntax = \"proto3\";\npackage acme.v1;\nimport \"acme/v1/b.proto\";\nmessage A { B b = 1; }\n"),
+        (
+            "api/acme/v1/a.proto",
+            "syntax = \"proto3\";\npackage acme.v1;\nimport \"acme/v1/b.proto\";\nmessage A { B b = 1; }\n",
+        ),
         ("api/acme/v1/b.proto", "syntax = \"proto3\";\npackage acme.v1;\nmessage B {}\n"),
     ];
-    let config = Config::parse("[[contracts]]\npath = \"api/**/*.proto\"\nkind = \"protobuf\"\nroot = \"api\"\n", "test").unwrap();
+    let config =
+        Config::parse("[[contracts]]\npath = \"api/**/*.proto\"\nkind = \"protobuf\"\nroot = \"api\"\n", "test")
+            .unwrap();
     let loaded = Pair::new(&[], &files).load(&config);
-    assert_eq!(file_names(&loaded), [("api".to_string(), vec!["acme/v1/a.proto".to_string(), "acme/v1/b.proto".to_string()])]);
+    assert_eq!(
+        file_names(&loaded),
+        [("api".to_string(), vec!["acme/v1/a.proto".to_string(), "acme/v1/b.proto".to_string()])]
+    );
     let a = message(&loaded[0].1.head, "acme/v1/a.proto", "acme.v1.A");
     assert_eq!(field(a, "b").type_name.as_deref(), Some("acme.v1.B"));
 }

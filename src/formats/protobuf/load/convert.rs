@@ -26,8 +26,12 @@ pub fn convert(fd: d::FileDescriptorProto, name: &str, repo_path: &str, text: &s
         .enumerate()
         .map(|(i, m)| scope.message(m, &package, file_features, vec![4, i as i32]))
         .collect();
-    let enums =
-        fd.enum_type.iter().enumerate().map(|(i, e)| enumeration(e, &package, file_features, vec![5, i as i32])).collect();
+    let enums = fd
+        .enum_type
+        .iter()
+        .enumerate()
+        .map(|(i, e)| enumeration(e, &package, file_features, vec![5, i as i32]))
+        .collect();
     let services = fd.service.iter().enumerate().map(|(i, s)| service(s, &package, vec![6, i as i32])).collect();
     let no_map_entries = HashSet::new();
     let extensions = fd
@@ -54,7 +58,13 @@ pub fn convert(fd: d::FileDescriptorProto, name: &str, repo_path: &str, text: &s
 
 /// Every enum `fd` declares, by full name, with its resolved enum type.
 pub fn enum_types(fd: &d::FileDescriptorProto, out: &mut HashMap<String, EnumType>) {
-    fn walk(prefix: &str, features: Features, messages: &[d::DescriptorProto], enums: &[d::EnumDescriptorProto], out: &mut HashMap<String, EnumType>) {
+    fn walk(
+        prefix: &str,
+        features: Features,
+        messages: &[d::DescriptorProto],
+        enums: &[d::EnumDescriptorProto],
+        out: &mut HashMap<String, EnumType>,
+    ) {
         for e in enums {
             let features = features.with(e.options.as_ref().and_then(|o| o.features.as_ref()));
             out.insert(join(prefix, e.name()), features.enum_type);
@@ -96,7 +106,9 @@ fn explicit_json_names(info: Option<&d::SourceCodeInfo>) -> HashSet<Vec<i32>> {
     info.map(|info| {
         info.location
             .iter()
-            .filter(|l| l.path.last() == Some(&JSON_NAME) && l.path.len() >= 3 && is_field_list(l.path[l.path.len() - 3]))
+            .filter(|l| {
+                l.path.last() == Some(&JSON_NAME) && l.path.len() >= 3 && is_field_list(l.path[l.path.len() - 3])
+            })
             .map(|l| l.path[..l.path.len() - 1].to_vec())
             .collect()
     })
@@ -158,7 +170,12 @@ impl Scope<'_> {
                 .enumerate()
                 .map(|(i, n)| self.message(n, &full_name, features, child(3, i)))
                 .collect(),
-            enums: m.enum_type.iter().enumerate().map(|(i, e)| enumeration(e, &full_name, features, child(4, i))).collect(),
+            enums: m
+                .enum_type
+                .iter()
+                .enumerate()
+                .map(|(i, e)| enumeration(e, &full_name, features, child(4, i)))
+                .collect(),
             extensions: m
                 .extension
                 .iter()

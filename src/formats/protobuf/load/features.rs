@@ -3,8 +3,8 @@
 //! enum → value). proto2 and proto3 map onto the same features, as protoc and buf do.
 
 use super::descriptor::{FeatureSet, EDITION_2024};
-use crate::formats::protobuf::model::{CppStringType, EnumType, JsonFormat, Presence, Syntax, Utf8Validation};
 use crate::formats::protobuf::model::Edition;
+use crate::formats::protobuf::model::{CppStringType, EnumType, JsonFormat, Presence, Syntax, Utf8Validation};
 
 /// The features in force at one element.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,7 +1,9 @@
 //! `SourceCodeInfo` spans → [`Loc`]s, keeping only the paths the differ points at: elements
-//! (messages, fields, enums, values, services, methods, oneofs, extensions, reserved ranges) and
-//! their parts up to two steps down (`name`, `number`, `type`, `options`, one option). The rest
-//! (comments, aggregate option bodies) is dropped to keep the model small.
+//! (messages, fields, enums, values, services, methods, oneofs, extensions, reserved ranges),
+//! their parts (`name`, `number`, `type`, `options`) and their standard options (`deprecated`,
+//! `packed`, ...). Custom options (numbers from 1000, like `google.api.field_behavior`, on almost
+//! every googleapis field) and their bodies are dropped: nothing compares them, and keeping them
+//! doubled the model's memory.
 
 use super::descriptor::SourceCodeInfo;
 use crate::change::Loc;
@@ -62,9 +64,19 @@ pub fn locations(info: Option<&SourceCodeInfo>, repo_path: &str, index: &LineInd
     out
 }
 
-/// Whether the differ can need `path`: an element, or at most two steps below one.
+/// Whether the differ can need `path`: an element, a part of one, one of its standard options,
+/// or a feature it sets (`options.features.x`, `options.features.(pb.cpp).x`).
 fn kept(path: &[i32]) -> bool {
-    path.len() - element_prefix(path) <= 2
+    // `features` in FileOptions, MessageOptions, FieldOptions, OneofOptions, EnumOptions,
+    // EnumValueOptions, ServiceOptions, MethodOptions.
+    const FEATURES: &[i32] = &[50, 12, 21, 1, 7, 2, 34, 35];
+    let prefix = element_prefix(path);
+    match path.len() - prefix {
+        0 | 1 => true,
+        2 => path[path.len() - 1] < 1000,
+        3 | 4 => FEATURES.contains(&path[prefix + 1]),
+        _ => false,
+    }
 }
 
 /// The length of the longest prefix of `path` that names an element (the file is the empty one).
@@ -122,6 +134,9 @@ mod tests {
         assert!(kept(&[4, 0, 2, 1, 1]));
         assert!(kept(&[4, 0, 2, 1, 8, 3]));
         assert!(!kept(&[4, 0, 2, 1, 8, 1052, 0]));
+        assert!(!kept(&[4, 0, 2, 1, 8, 1052]));
+        assert!(kept(&[4, 0, 2, 1, 8, 21, 1000, 2]), "a field's (pb.cpp).string_type");
+        assert!(kept(&[4, 0, 7, 12, 6]), "a message's features.json_format");
         assert!(kept(&[4, 0, 3, 2, 4, 1, 2, 0]));
         assert!(kept(&[2]));
     }

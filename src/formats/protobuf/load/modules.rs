@@ -100,7 +100,11 @@ impl Roots {
                 "buf.yaml" | "buf.yml" => {
                     let doc = parse(tree, path)?;
                     for root in buf_yaml_roots(&doc.root, folder) {
-                        roots.entry(root.clone()).or_insert(Root { path: root, buf_yaml: Some(path.clone()), in_head: true });
+                        roots.entry(root.clone()).or_insert(Root {
+                            path: root,
+                            buf_yaml: Some(path.clone()),
+                            in_head: true,
+                        });
                     }
                 }
                 "buf.work.yaml" | "buf.work.yml" => {
@@ -181,10 +185,9 @@ pub fn relative_to(folder: &str, path: &str) -> String {
 fn buf_yaml_roots(root: &Node, folder: &str) -> Vec<String> {
     match root.get("version").and_then(Node::as_str).unwrap_or("v1beta1") {
         "v2" => match root.get("modules").and_then(Node::as_seq) {
-            Some(modules) if !modules.is_empty() => modules
-                .iter()
-                .map(|m| join(folder, m.get("path").and_then(Node::as_str).unwrap_or(".")))
-                .collect(),
+            Some(modules) if !modules.is_empty() => {
+                modules.iter().map(|m| join(folder, m.get("path").and_then(Node::as_str).unwrap_or("."))).collect()
+            }
             _ => vec![folder.to_string()],
         },
         "v1" => vec![folder.to_string()],
@@ -231,7 +234,9 @@ fn parse(tree: &dyn Tree, path: &str) -> Result<Document> {
 }
 
 fn strings(node: Option<&Node>) -> Vec<String> {
-    node.and_then(Node::as_seq).map(|s| s.iter().filter_map(|n| n.as_str().map(str::to_string)).collect()).unwrap_or_default()
+    node.and_then(Node::as_seq)
+        .map(|s| s.iter().filter_map(|n| n.as_str().map(str::to_string)).collect())
+        .unwrap_or_default()
 }
 
 fn skipped(path: &str) -> bool {
