@@ -300,11 +300,12 @@ fn json_report_is_valid_against_its_schema_and_deterministic() {
     )
     .unwrap();
     let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    // The example folders hold a contract of every supported kind.
     let run = || {
         contractdiff()
             .args(["diff", "--format", "json"])
-            .arg(examples().join("base/openapi.yaml"))
-            .arg(examples().join("head/openapi.yaml"))
+            .arg(examples().join("base"))
+            .arg(examples().join("head"))
             .output()
             .unwrap()
             .stdout
@@ -315,6 +316,15 @@ fn json_report_is_valid_against_its_schema_and_deterministic() {
     let errors: Vec<String> = validator.iter_errors(&report).map(|e| format!("{} at {}", e, e.instance_path)).collect();
     assert!(errors.is_empty(), "{}", errors.join("\n"));
     assert!(report["summary"]["breaking"].as_u64().unwrap() > 0);
+    for kind in ["openapi", "protobuf", "avro"] {
+        let breaking = report["contracts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["kind"] == kind)
+            .any(|c| c["changes"].as_array().unwrap().iter().any(|ch| ch["class"] == "breaking"));
+        assert!(breaking, "no breaking {kind} change in the examples: {report}");
+    }
 }
 
 #[test]
@@ -409,4 +419,38 @@ fn a_kind_not_supported_yet_is_refused_not_passed() {
 fn missing_path_is_a_usage_error() {
     let out = contractdiff().args(["diff", "/no/such/file.yaml", "/no/such/other.yaml"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn bad_avro_schemas_exit_2_with_file_line_and_hint_and_the_others_are_still_compared() {
+    let dir = tempfile::tempdir().unwrap();
+    let (base, head) = (dir.path().join("base"), dir.path().join("head"));
+    std::fs::create_dir_all(&base).unwrap();
+    std::fs::create_dir_all(&head).unwrap();
+    let good = r#"{"type": "record", "name": "Ok", "fields": [{"name": "a", "type": "int"}]}"#;
+    let bad = [
+        ("json.avsc", "{\n  \"type\": \"record\",\n  \"name\": \"A\",\n  \"fields\": [\n"),
+        ("unknown.avsc", "{\"type\": \"record\", \"name\": \"B\",\n \"fields\": [{\"name\": \"x\", \"type\": \"com.nowhere.C\"}]}"),
+        ("default.avsc", "{\"type\": \"record\", \"name\": \"D\",\n \"fields\": [{\"name\": \"x\", \"type\": \"int\", \"default\": \"no\"}]}"),
+        ("dupe.avsc", "{\"type\": \"record\", \"name\": \"E\",\n \"fields\": [{\"name\": \"x\", \"type\": \"int\"},\n {\"name\": \"x\", \"type\": \"long\"}]}"),
+    ];
+    for side in [&base, &head] {
+        std::fs::write(side.join("ok.avsc"), good).unwrap();
+    }
+    for (name, text) in bad {
+        std::fs::write(base.join(name), good.replace("\"Ok\"", &format!("\"{}\"", &name[..1]))).unwrap();
+        std::fs::write(head.join(name), text).unwrap();
+    }
+    let out = contractdiff().args(["diff", "--format", "json"]).arg(&base).arg(&head).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let errors = report["errors"].as_array().unwrap();
+    for (name, _) in bad {
+        let error = errors.iter().find(|e| e["file"].as_str().is_some_and(|f| f.ends_with(name)));
+        let error = error.unwrap_or_else(|| panic!("no error for {name}: {report}"));
+        assert!(error["line"].as_u64().is_some_and(|l| l >= 1) && error["hint"].is_string(), "{error}");
+    }
+    let compared: Vec<&str> =
+        report["contracts"].as_array().unwrap().iter().filter_map(|c| c["head"]["path"].as_str()).collect();
+    assert!(compared.iter().any(|p| p.ends_with("ok.avsc")), "the good contract is still reported: {report}");
 }
