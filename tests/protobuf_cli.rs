@@ -52,10 +52,12 @@ fn git_mode_loads_proto_files_from_git_objects() {
     assert_eq!(report["errors"][0]["file"], "proto/acme/v1/a.proto", "{report}");
 }
 
-/// Each bad input: the files of head, and the file:line:column the error must name.
+/// A bad-input case: what it is, the files of head, and the file:line:column the error must name.
+type BadInput = (&'static str, Vec<(&'static str, Vec<u8>)>, (&'static str, u64, u64));
+
 #[test]
 fn bad_input_is_an_error_with_file_line_and_column() {
-    let cases: Vec<(&str, Vec<(&str, Vec<u8>)>, (&str, u64, u64))> = vec![
+    let cases: Vec<BadInput> = vec![
         (
             "syntax error",
             vec![("a.proto", b"syntax = \"proto3\";\npackage p;\nmessage A { int32 x = 1 }\n".to_vec())],

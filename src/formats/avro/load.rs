@@ -14,6 +14,9 @@ use serde_json::Value as Json;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
+mod earlier;
+pub use earlier::{build_earlier, Earlier};
+
 /// One file parsed once, shared by every model that includes it (both sides when its blob did
 /// not change, every earlier version's model for transitive levels).
 #[derive(Debug)]
@@ -34,6 +37,20 @@ pub struct Loaded {
     pub model: Model,
     pub roots: BTreeMap<String, Id>,
     pub errors: BTreeMap<String, Error>,
+    /// What [`build_earlier`] needs to build another content of one file without the others.
+    files: HashMap<String, FileNames>,
+    /// Each full name any file tried to define, and the files that did (in load order).
+    defined_by: HashMap<String, Vec<String>>,
+}
+
+/// One file's part in its revision's names.
+#[derive(Debug, Default)]
+struct FileNames {
+    /// Every full name the file tried to define (registered, shared or refused), in order.
+    defines: Vec<String>,
+    /// Its references (when it got as far as resolving): each node and the full names it may
+    /// mean, in the order they are resolved (ascending ids).
+    refs: Vec<(Id, Vec<String>)>,
 }
 
 const PRIMITIVES: &[&str] = &["null", "boolean", "int", "long", "float", "double", "bytes", "string"];
@@ -61,8 +78,13 @@ pub fn build(files: &[(String, Arc<Parsed>)]) -> Loaded {
     for (index, (path, parsed)) in files.iter().enumerate() {
         let (nodes_before, names_before) = (builder.model.nodes.len(), builder.defined.len());
         builder.pending = Pending::default();
-        let mut file = FileCtx { path, text: &parsed.text, names: Vec::new() };
-        match builder.root(&mut file, &parsed.doc.root) {
+        let mut file = FileCtx::new(path, &parsed.text);
+        let result = builder.root(&mut file, &parsed.doc.root);
+        for name in &file.attempted {
+            loaded.defined_by.entry(name.clone()).or_default().push(path.clone());
+        }
+        loaded.files.insert(path.clone(), FileNames { defines: std::mem::take(&mut file.attempted), refs: Vec::new() });
+        match result {
             Ok(root) => {
                 loaded.roots.insert(path.clone(), root);
                 checks.push((index, std::mem::take(&mut builder.pending)));
@@ -101,6 +123,12 @@ pub fn build(files: &[(String, Arc<Parsed>)]) -> Loaded {
     for index in failed {
         loaded.roots.remove(&files[index].0);
     }
+    for (index, pending) in checks {
+        let refs = pending.refs.into_iter().map(|(id, candidates, _)| (id, candidates)).collect();
+        if let Some(names) = loaded.files.get_mut(&files[index].0) {
+            names.refs = refs;
+        }
+    }
     loaded.model = builder.model;
     loaded
 }
@@ -129,9 +157,15 @@ struct FileCtx<'a> {
     text: &'a str,
     /// Names this file registered, to forget them if it fails.
     names: Vec<String>,
+    /// Every full name it tried to define, registered or not: what ties it to other files.
+    attempted: Vec<String>,
 }
 
-impl FileCtx<'_> {
+impl<'a> FileCtx<'a> {
+    fn new(path: &'a str, text: &'a str) -> Self {
+        FileCtx { path, text, names: Vec::new(), attempted: Vec::new() }
+    }
+
     fn loc(&self, span: Span) -> Loc {
         Loc { file: self.path.to_string(), line: span.line, column: span.column, start: span.start, end: span.end }
     }
@@ -304,6 +338,7 @@ impl<'a> Builder<'a> {
             }
         }
         let id = self.push(Kind::Null, file.loc(node.span), None);
+        file.attempted.push(full.clone());
         match self.defined.get(&full) {
             Some((other, _)) if other == file.path => {
                 return Err(file.error(
@@ -439,15 +474,7 @@ impl<'a> Builder<'a> {
         for (id, candidates, span) in &pending.refs {
             match candidates.iter().find_map(|c| self.model.names.get(c)) {
                 Some(&target) => self.model.nodes[*id].kind = Kind::Ref(Some(target)),
-                None => {
-                    return Err(error_at(
-                        path,
-                        text,
-                        *span,
-                        format!("unknown type `{}`", candidates[0]),
-                        "define it in this file or in another .avsc of the same revision, or write its full name (namespace.Name)",
-                    ))
-                }
+                None => return Err(unknown_type(path, text, *span, candidates)),
             }
         }
         Ok(())
@@ -497,6 +524,16 @@ impl<'a> Builder<'a> {
         }
         Ok(())
     }
+}
+
+fn unknown_type(path: &str, text: &str, span: Span, candidates: &[String]) -> Error {
+    error_at(
+        path,
+        text,
+        span,
+        format!("unknown type `{}`", candidates[0]),
+        "define it in this file or in another .avsc of the same revision, or write its full name (namespace.Name)",
+    )
 }
 
 fn is_deprecated(node: &DocNode) -> bool {

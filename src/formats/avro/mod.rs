@@ -1,6 +1,8 @@
 //! The Avro engine: Schema Registry–grade compatibility for `.avsc` files.
 //!
-//! - `load.rs`: files → one [`model::Model`] per revision, named types resolved across files.
+//! - `load.rs`: files → one [`model::Model`] per revision, named types resolved across files;
+//!   `load/earlier.rs`: an earlier content of one file against the revision already built (the
+//!   transitive levels' models, without building the revision again per version).
 //! - `check.rs`: the specification's schema resolution with Java's semantics, every finding.
 //! - `level.rs`: which compatibility level applies to a contract.
 //! - `pairing.rs`: which base file is compared with which head file.
@@ -114,17 +116,20 @@ pub fn compare(ctx: &Context, base: &[ContractFile], head: &[ContractFile]) -> V
 
     // One history walk for every base file a transitive level needs.
     let levels: Vec<Compat> = pairs.iter().map(|p| level::for_contract(ctx, p)).collect();
-    let wanted: Vec<String> = pairs
+    let (wanted, transitive): (Vec<String>, Vec<Compat>) = pairs
         .iter()
         .zip(&levels)
         .filter(|(p, level)| level.transitive() && p.head.is_some())
-        .filter_map(|(p, _)| p.base.clone())
-        .collect();
+        .filter_map(|(p, level)| Some((p.base.clone()?, *level)))
+        .unzip();
     let history = if wanted.is_empty() { Ok(BTreeMap::new()) } else { ctx.base.history(&wanted) };
     let history = match history {
         Ok(history) => history,
         Err(error) => return vec![Err(error)],
     };
+    if let Some(note) = without_history(&transitive, &history) {
+        eprintln!("{note}");
+    }
 
     // A contract that cannot be loaded on either side is one error.
     let mut out: Vec<Option<Result<Compared>>> = pairs
@@ -202,10 +207,8 @@ fn compare_pair(
         if level.transitive() {
             let mut seen: BTreeSet<(String, String)> =
                 changes.iter().map(|c| (c.rule.clone(), c.locus.clone())).collect();
+            // History never holds base's own content (see `Tree::history`).
             for version in earlier {
-                if ctx.base.content_id(b_path).as_deref() == Some(version.content_id.as_str()) {
-                    continue;
-                }
                 let Some((model, root)) = earlier_model(base, b_path, version, cache) else { continue };
                 let label = format!("against the version of {} in {}", b_path, short(&version.commit));
                 let mut against = Directions::new(&model, hm, false);
@@ -221,6 +224,34 @@ fn compare_pair(
     }
     add_texts(&mut compared, base, head);
     Ok(compared)
+}
+
+/// Outside git (`contractdiff diff OLD NEW`) there is no history: the history of the paths
+/// asked for is empty, when in git every path asked for is a key. The transitive levels in force
+/// (`transitive`, one per contract) then compare with OLD only; the note that says so, once.
+fn without_history(transitive: &[Compat], history: &BTreeMap<String, Vec<crate::source::Version>>) -> Option<String> {
+    if transitive.is_empty() || !history.is_empty() {
+        return None;
+    }
+    let levels: Vec<(&str, &str)> = [
+        (Compat::BackwardTransitive, "backward_transitive", "backward"),
+        (Compat::ForwardTransitive, "forward_transitive", "forward"),
+        (Compat::FullTransitive, "full_transitive", "full"),
+    ]
+    .into_iter()
+    .filter(|(level, _, _)| transitive.contains(level))
+    .map(|(_, name, plain)| (name, plain))
+    .collect();
+    let (names, plains): (Vec<String>, Vec<String>) =
+        levels.iter().map(|(name, plain)| (format!("`{name}`"), format!("`{plain}`"))).unzip();
+    let verb = if names.len() == 1 { ("compares", "does") } else { ("compare", "do") };
+    Some(format!(
+        "note: there is no git history to take earlier versions from, so {} {} each Avro contract with OLD only, as {} {}",
+        names.join(" and "),
+        verb.0,
+        plains.join(" and "),
+        verb.1
+    ))
 }
 
 /// The contract's root name for loci: the root type's full name, else (a union) the path.

@@ -39,7 +39,7 @@ pub struct Node {
     pub doc: Option<String>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum Kind {
     Null,
     Boolean,
@@ -105,13 +105,13 @@ pub struct Named {
     pub deprecated: bool,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Record {
     pub named: Named,
     pub fields: Vec<Field>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Field {
     pub name: String,
     pub aliases: Vec<String>,
@@ -123,14 +123,14 @@ pub struct Field {
     pub deprecated: bool,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Enum {
     pub named: Named,
     pub symbols: Vec<(String, Loc)>,
     pub default: Option<String>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Fixed {
     pub named: Named,
     pub size: u64,

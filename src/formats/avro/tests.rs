@@ -345,3 +345,100 @@ fn a_changed_branch_reports_its_cause_not_a_missing_branch() {
     let renamed = r#"["null",{"type":"record","name":"Q","fields":[{"name":"a","type":"int"}]}]"#;
     assert_eq!(rules(&rec(""), renamed), ["avro.union-branch-missing"]);
 }
+
+// ---- earlier versions built against base (transitive levels) ----
+
+/// How `load::build_earlier` took `earlier` (the content of `path` at another time) against the
+/// revision `files`, and whether it gave what a whole build (that content first, the revision's
+/// other files after it) gives: the same findings both ways against `head`, or the same error.
+fn earlier_as_whole(files: &[(&str, &str)], path: &str, earlier: &str, head: &str) -> &'static str {
+    let parse = |p: &str, t: &str| (p.to_string(), load::parse(p, t.as_bytes()).unwrap());
+    let revision = model(files);
+    let parsed = load::parse(path, earlier.as_bytes()).unwrap();
+    let mut whole: Vec<_> = vec![(path.to_string(), parsed.clone())];
+    whole.extend(files.iter().filter(|(p, _)| *p != path).map(|(p, t)| parse(p, t)));
+    let mut whole = load::build(&whole);
+    let head = load::build(&[parse("head.avsc", head)]);
+    assert!(head.errors.is_empty(), "{:?}", head.errors);
+    let h_root = head.roots["head.avsc"];
+    let findings = |m: &super::model::Model, root| {
+        let backward = check::check(&head.model, h_root, m, root, "T", true);
+        let forward = check::check(m, root, &head.model, h_root, "T", false);
+        format!("{backward:?}\n{forward:?}")
+    };
+    match load::build_earlier(&revision, path, &parsed) {
+        load::Earlier::Built(m, root) => {
+            let expected = whole.roots.get(path).map(|r| findings(&whole.model, *r));
+            assert_eq!(Some(findings(&m, root)), expected, "{earlier}");
+            "built"
+        }
+        load::Earlier::Refused(error) => {
+            assert!(!whole.roots.contains_key(path), "{earlier}: refused alone, loads whole");
+            assert_eq!(Some(error.to_string()), whole.errors.remove(path).map(|e| e.to_string()), "{earlier}");
+            "refused"
+        }
+        load::Earlier::Entangled => "entangled",
+    }
+}
+
+#[test]
+fn an_earlier_version_built_against_base_is_what_a_whole_build_gives() {
+    let enum_e = r#"{"type":"enum","name":"E","namespace":"n","symbols":["A","B"]}"#;
+    let rec = |fields: &str| format!(r#"{{"type":"record","name":"R","namespace":"n","fields":[{fields}]}}"#);
+    // o.avsc uses R's inner type `n.X`: its reference resolves again to the earlier content's.
+    let with_x = |ty: &str| {
+        rec(&format!(
+            r#"{{"name":"x","type":{{"type":"record","name":"X","fields":[{{"name":"v","type":"{ty}"}}]}}}},{{"name":"o","type":["null","n.O"]}},{{"name":"e","type":"n.E"}}"#
+        ))
+    };
+    let other = r#"{"type":"record","name":"O","namespace":"n","fields":[{"name":"back","type":["null","X"]},{"name":"e","type":"E"}]}"#;
+    let base = [("e.avsc", enum_e), ("o.avsc", other), ("r.avsc", &with_x("long"))];
+    let head_r = r#"{"type":"record","name":"R","namespace":"n","fields":[{"name":"x","type":{"type":"record","name":"X","fields":[{"name":"v","type":"int"}]}},{"name":"o","type":["null",{"type":"record","name":"O","fields":[{"name":"back","type":["null","X"]},{"name":"e","type":{"type":"enum","name":"E","symbols":["A"]}}]}]},{"name":"e","type":"n.E"}]}"#;
+    let cases: Vec<(String, &str)> = vec![
+        // Uses other files' types, and one of them uses this file's (through the earlier content).
+        (with_x("string"), "built"),
+        (with_x("long"), "built"),
+        // Without `n.X`, o.avsc's reference to it is unknown: o.avsc stays half resolved.
+        (rec(r#"{"name":"o","type":"n.O"}"#), "built"),
+        // A name only base's content of the file defined is gone.
+        (rec(r#"{"name":"x","type":"n.X"}"#), "refused"),
+        (rec(r#"{"name":"e","type":"n.E","default":"C"}"#), "refused"),
+        (rec(r#"{"name":"a","type":"int"},{"name":"a","type":"int"}"#), "refused"),
+        (r#"{"type":"record","name":"R"}"#.to_string(), "refused"),
+        // A name another file defines, copied (the same type) or not: only a whole build says.
+        (rec(&format!(r#"{{"name":"e","type":{enum_e}}}"#)), "entangled"),
+        (rec(r#"{"name":"e","type":{"type":"enum","name":"E","symbols":["Z"]}}"#), "entangled"),
+    ];
+    for (earlier, expected) in &cases {
+        assert_eq!(earlier_as_whole(&base, "r.avsc", earlier, head_r), *expected, "{earlier}");
+    }
+    // The file's current content shares a name with another file: entangled whatever the content.
+    let shared = [("e.avsc", enum_e), ("r.avsc", &rec(&format!(r#"{{"name":"e","type":{enum_e}}}"#)))];
+    assert_eq!(earlier_as_whole(&shared, "r.avsc", &rec(""), head_r), "entangled");
+    // A reference written `E` in namespace `m` means `m.E` once the earlier content defines it.
+    let user = r#"{"type":"record","name":"U","namespace":"m","fields":[{"name":"e","type":"E"}]}"#;
+    let plain_e = r#"{"type":"enum","name":"E","symbols":["A","B"]}"#;
+    let uses_u = |extra: &str| {
+        format!(r#"{{"type":"record","name":"R","namespace":"m","fields":[{{"name":"u","type":"m.U"}}{extra}]}}"#)
+    };
+    let base = [("e.avsc", plain_e), ("r.avsc", &uses_u("")), ("u.avsc", user)];
+    let head_u = r#"{"type":"record","name":"R","namespace":"m","fields":[{"name":"u","type":{"type":"record","name":"U","fields":[{"name":"e","type":{"type":"enum","name":"E","symbols":["A"]}}]}}]}"#;
+    let earlier = uses_u(r#",{"name":"mine","type":{"type":"enum","name":"E","symbols":["Q"]}}"#);
+    assert_eq!(earlier_as_whole(&base, "r.avsc", &earlier, head_u), "built");
+    assert_eq!(earlier_as_whole(&base, "r.avsc", &uses_u(""), head_u), "built");
+}
+
+#[test]
+fn without_history_a_transitive_level_says_it_compares_with_old_only() {
+    let none = BTreeMap::new();
+    let note = super::without_history(&[Compat::BackwardTransitive, Compat::BackwardTransitive], &none).unwrap();
+    assert!(
+        note.contains("`backward_transitive` compares each Avro contract with OLD only, as `backward` does"),
+        "{note}"
+    );
+    let note = super::without_history(&[Compat::FullTransitive, Compat::BackwardTransitive], &none).unwrap();
+    assert!(note.contains("`backward_transitive` and `full_transitive` compare"), "{note}");
+    assert_eq!(super::without_history(&[], &none), None, "no transitive level in force");
+    let history = BTreeMap::from([("r.avsc".to_string(), Vec::new())]);
+    assert_eq!(super::without_history(&[Compat::FullTransitive], &history), None, "git: every path is a key");
+}
