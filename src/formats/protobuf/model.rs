@@ -88,7 +88,6 @@ pub struct FileOptions {
     pub go_package: Option<String>,
     pub cc_generic_services: Option<bool>,
     pub py_generic_services: Option<bool>,
-    pub php_generic_services: Option<bool>,
     pub cc_enable_arenas: Option<bool>,
     pub objc_class_prefix: Option<String>,
     pub csharp_namespace: Option<String>,

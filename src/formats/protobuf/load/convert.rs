@@ -371,7 +371,6 @@ fn file_options(o: Option<&d::FileOptions>) -> FileOptions {
         go_package: o.go_package.clone(),
         cc_generic_services: o.cc_generic_services,
         py_generic_services: o.py_generic_services,
-        php_generic_services: o.php_generic_services,
         cc_enable_arenas: o.cc_enable_arenas,
         objc_class_prefix: o.objc_class_prefix.clone(),
         csharp_namespace: o.csharp_namespace.clone(),

@@ -178,9 +178,6 @@ pub struct FileOptions {
     pub java_generic_services: Option<bool>,
     #[prost(bool, optional, tag = "18")]
     pub py_generic_services: Option<bool>,
-    /// Removed from descriptor.proto (field 42 is reserved now), still read from older sets.
-    #[prost(bool, optional, tag = "42")]
-    pub php_generic_services: Option<bool>,
     #[prost(bool, optional, tag = "23")]
     pub deprecated: Option<bool>,
     #[prost(bool, optional, tag = "31")]
