@@ -92,13 +92,11 @@ pub fn run_paths(old: &Path, new: &Path, options: &Options) -> Result<Outcome> {
                 ));
             }
             let file = |path: &str| discover::ContractFile { path: path.to_string(), kind };
-            let found = Found { base: vec![file(b)], head: vec![file(h)], openapi: Vec::new() };
-            if kind == Kind::Openapi {
-                let pair = Pair { kind, base: Some(b.to_string()), head: Some(h.to_string()) };
-                Found { openapi: vec![pair], ..found }
-            } else {
-                found
-            }
+            let openapi = match kind {
+                Kind::Openapi => vec![Pair { kind, base: Some(b.to_string()), head: Some(h.to_string()) }],
+                _ => Vec::new(),
+            };
+            Found { openapi, base: vec![file(b)], head: vec![file(h)] }
         }
         (None, None) => {
             let config = load_config(options, Some(&head))?;
@@ -167,11 +165,10 @@ fn discover_both(base: &dyn Tree, head: &dyn Tree, config: &Config, options: &Op
     }
     base_files.retain(|f| !unsupported(f));
     head_files.retain(|f| !unsupported(f));
-    let only_openapi = |files: &[discover::ContractFile]| -> Vec<discover::ContractFile> {
-        files.iter().filter(|f| f.kind == Kind::Openapi).cloned().collect()
-    };
-    let openapi = discover::pair(base, &only_openapi(&base_files), head, &only_openapi(&head_files))?;
-    Ok(Found { openapi, base: base_files, head: head_files })
+    let mut found = Found { openapi: Vec::new(), base: base_files, head: head_files };
+    let (base_openapi, head_openapi) = found.of(Kind::Openapi);
+    found.openapi = discover::pair(base, &base_openapi, head, &head_openapi)?;
+    Ok(found)
 }
 
 fn article(kind: Kind) -> String {
