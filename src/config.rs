@@ -4,6 +4,7 @@
 use crate::error::{Error, Result};
 use crate::formats::Kind;
 use crate::source::Tree;
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 use std::path::Path;
 
@@ -115,6 +116,27 @@ fn date_as_text<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Opt
 }
 
 impl Config {
+    /// The `[[contracts]]` globs compiled into one set whose match indices are the specs'
+    /// indices. `*` stays within a folder and `**` crosses folders, as in `.gitignore`.
+    pub fn contract_globs(&self) -> Result<GlobSet> {
+        let mut set = GlobSetBuilder::new();
+        for (i, spec) in self.contracts.iter().enumerate() {
+            let glob = GlobBuilder::new(&spec.path).literal_separator(true).build().map_err(|err| {
+                Error::config(
+                    format!("contracts[{i}].path `{}` is not a valid glob: {err}", spec.path),
+                    "use `*` within a folder, `**` across folders, `{a,b}` for alternatives".to_string(),
+                )
+            })?;
+            set.add(glob);
+        }
+        set.build().map_err(|err| Error::config(format!("cannot compile the contract globs: {err}"), None))
+    }
+
+    /// The specs whose glob (compiled by [`Config::contract_globs`]) matches `path`, first first.
+    pub fn specs_matching<'a>(&'a self, globs: &GlobSet, path: &str) -> impl Iterator<Item = &'a ContractSpec> {
+        globs.matches(path).into_iter().map(move |i| &self.contracts[i])
+    }
+
     /// `contractdiff.toml` at the root of `tree` (the head side), or the defaults without one.
     pub fn load(tree: &dyn Tree) -> Result<Config> {
         match tree.read(FILE_NAME)? {

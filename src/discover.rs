@@ -7,7 +7,6 @@ use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::formats::Kind;
 use crate::source::Tree;
-use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use std::collections::{BTreeMap, BTreeSet};
 
 pub use renames::{similarity, MIN_SIMILARITY};
@@ -95,11 +94,11 @@ fn sniff(tree: &dyn Tree, path: &str) -> Result<Option<Kind>> {
 /// fragments that `$ref`s pull in). When several specs match, the first one decides. Folders that
 /// sniffing skips are not skipped here: the user named these files.
 fn by_config(tree: &dyn Tree, config: &Config) -> Result<Vec<ContractFile>> {
-    let globs = compile_globs(config)?;
+    let globs = config.contract_globs()?;
     let mut found = Vec::new();
     for path in tree.list()? {
-        let Some(&first) = globs.matches(&path).iter().min() else { continue };
-        let kind = match config.contracts[first].kind {
+        let Some(first) = config.specs_matching(&globs, &path).next() else { continue };
+        let kind = match first.kind {
             Some(kind) => Some(kind),
             None => sniff(tree, &path)?,
         };
@@ -108,21 +107,6 @@ fn by_config(tree: &dyn Tree, config: &Config) -> Result<Vec<ContractFile>> {
         }
     }
     Ok(found)
-}
-
-/// `*` stays within a folder and `**` crosses folders, as in `.gitignore`.
-fn compile_globs(config: &Config) -> Result<GlobSet> {
-    let mut set = GlobSetBuilder::new();
-    for (i, spec) in config.contracts.iter().enumerate() {
-        let glob = GlobBuilder::new(&spec.path).literal_separator(true).build().map_err(|err| {
-            Error::config(
-                format!("contracts[{i}].path `{}` is not a valid glob: {err}", spec.path),
-                "use `*` within a folder, `**` across folders, `{a,b}` for alternatives".to_string(),
-            )
-        })?;
-        set.add(glob);
-    }
-    set.build().map_err(|err| Error::config(format!("cannot compile the contract globs: {err}"), None))
 }
 
 /// Pair base and head contracts by path; an unpaired removed and added contract of the same kind

@@ -5,18 +5,19 @@
 use super::pairing::Pair;
 use super::Compat;
 use crate::formats::Context;
-use globset::GlobBuilder;
 
-pub fn for_contract(ctx: &Context, pair: &Pair) -> Compat {
-    if let Some(level) = ctx.avro_compat {
-        return level;
-    }
-    let path = pair.head.as_deref().or(pair.base.as_deref()).unwrap_or_default();
-    let from_spec = ctx.config.contracts.iter().find_map(|spec| {
-        let level = spec.avro_compat?;
-        // Discovery already refused invalid globs; one that fails here just does not match.
-        let glob = GlobBuilder::new(&spec.path).literal_separator(true).build().ok()?.compile_matcher();
-        glob.is_match(path).then_some(level)
-    });
-    from_spec.or(ctx.config.policy.avro_compat).unwrap_or(Compat::Backward)
+/// The level of each pair, in order.
+pub fn for_contracts(ctx: &Context, pairs: &[Pair]) -> Vec<Compat> {
+    // Discovery already refused invalid globs; without a set, no spec matches.
+    let globs = ctx.config.contract_globs().ok();
+    let for_contract = |pair: &Pair| {
+        if let Some(level) = ctx.avro_compat {
+            return level;
+        }
+        let path = pair.head.as_deref().or(pair.base.as_deref()).unwrap_or_default();
+        let from_spec =
+            globs.as_ref().and_then(|globs| ctx.config.specs_matching(globs, path).find_map(|spec| spec.avro_compat));
+        from_spec.or(ctx.config.policy.avro_compat).unwrap_or(Compat::Backward)
+    };
+    pairs.iter().map(for_contract).collect()
 }

@@ -115,7 +115,7 @@ pub fn compare(ctx: &Context, base: &[ContractFile], head: &[ContractFile]) -> V
     let pairs = pairing::pair(base, head, single, &base_side.loaded, &head_side.loaded);
 
     // One history walk for every base file a transitive level needs.
-    let levels: Vec<Compat> = pairs.iter().map(|p| level::for_contract(ctx, p)).collect();
+    let levels: Vec<Compat> = level::for_contracts(ctx, &pairs);
     let (wanted, transitive): (Vec<String>, Vec<Compat>) = pairs
         .iter()
         .zip(&levels)

@@ -9,9 +9,9 @@ use super::ModuleSpec;
 use crate::config::Config;
 use crate::discover::ContractFile;
 use crate::doc::{Document, Node};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::source::Tree;
-use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
+use globset::GlobSet;
 use std::collections::{BTreeMap, HashMap};
 
 /// One module to compare: what to load, and where its rules come from.
@@ -86,7 +86,7 @@ pub struct Roots {
     /// By root path.
     pub roots: BTreeMap<String, Root>,
     /// `[[contracts]] root = ...`: files matching the glob take that root, first spec first.
-    explicit: Option<(GlobSet, Vec<String>)>,
+    explicit: Option<(GlobSet, Vec<Option<String>>)>,
 }
 
 impl Roots {
@@ -138,9 +138,10 @@ impl Roots {
     /// The root `path` belongs to: an explicit one whose glob matches, else the deepest root
     /// containing it, else the compared folder (`""`).
     pub fn root_of(&self, path: &str) -> &str {
-        if let Some((set, roots)) = &self.explicit {
-            if let Some(&first) = set.matches(path).iter().min() {
-                return &roots[first];
+        if let Some((globs, roots)) = &self.explicit {
+            // Matches come in spec order: the first spec that names a root decides.
+            if let Some(root) = globs.matches(path).into_iter().find_map(|i| roots[i].as_deref()) {
+                return root;
             }
         }
         self.roots
@@ -202,30 +203,28 @@ fn buf_yaml_roots(root: &Node, folder: &str) -> Vec<String> {
     }
 }
 
+/// `[[contracts]] root = ...` roots, registered in `roots`: the config's globs and, per spec,
+/// its normalised root (`None` for specs without one). `None` when no spec names a root.
 fn explicit_roots(
     config: &Config,
     files: &[String],
     roots: &mut BTreeMap<String, Root>,
-) -> Result<Option<(GlobSet, Vec<String>)>> {
-    let specs: Vec<_> = config.contracts.iter().filter_map(|c| c.root.as_ref().map(|r| (&c.path, r))).collect();
-    if specs.is_empty() {
+) -> Result<Option<(GlobSet, Vec<Option<String>>)>> {
+    if config.contracts.iter().all(|c| c.root.is_none()) {
         return Ok(None);
     }
-    let mut set = GlobSetBuilder::new();
-    let mut paths = Vec::new();
-    for (glob, root) in specs {
-        let glob: Glob = GlobBuilder::new(glob)
-            .literal_separator(true)
-            .build()
-            .map_err(|err| Error::config(format!("contracts path `{glob}` is not a valid glob: {err}"), None))?;
-        set.add(glob);
-        let root = join("", root);
-        let buf_yaml = ["buf.yaml", "buf.yml"].iter().map(|n| join(&root, n)).find(|c| files.binary_search(c).is_ok());
-        roots.entry(root.clone()).or_insert(Root { path: root.clone(), buf_yaml, in_head: true });
-        paths.push(root);
+    let globs = config.contract_globs()?;
+    let mut per_spec = Vec::new();
+    for spec in &config.contracts {
+        let root = spec.root.as_deref().map(|root| join("", root));
+        if let Some(root) = &root {
+            let buf_yaml =
+                ["buf.yaml", "buf.yml"].iter().map(|n| join(root, n)).find(|c| files.binary_search(c).is_ok());
+            roots.entry(root.clone()).or_insert(Root { path: root.clone(), buf_yaml, in_head: true });
+        }
+        per_spec.push(root);
     }
-    let set = set.build().map_err(|err| Error::config(format!("cannot compile the contract globs: {err}"), None))?;
-    Ok(Some((set, paths)))
+    Ok(Some((globs, per_spec)))
 }
 
 fn parse(tree: &dyn Tree, path: &str) -> Result<Document> {
