@@ -42,8 +42,16 @@ impl Pair {
         planned
             .into_iter()
             .map(|p| {
-                let loaded = load::load_pair(&base, &head, &p.spec, p.renamed, &protoc, &mut cache)
-                    .unwrap_or_else(|e| panic!("{}: {e}", p.spec.root));
+                let loaded = load::load_pair(
+                    &base,
+                    &head,
+                    &p.spec,
+                    p.renamed,
+                    &protoc,
+                    load::Compile::InProcessWherePossible,
+                    &mut cache,
+                )
+                .unwrap_or_else(|e| panic!("{}: {e}", p.spec.root));
                 (p.spec.root, loaded)
             })
             .collect()

@@ -65,7 +65,8 @@ pub fn compare(ctx: &Context, base: &[ContractFile], head: &[ContractFile]) -> V
 fn compare_module(ctx: &Context, module: Planned, protoc: &load::Protoc, cache: &mut load::Cache) -> Result<Compared> {
     let rules = rules_for(ctx, &module)?;
     let Planned { spec, renamed, entries, .. } = module;
-    let loaded = load::load_pair(ctx.base, ctx.head, &spec, renamed, protoc, cache)?;
+    let loaded =
+        load::load_pair(ctx.base, ctx.head, &spec, renamed, protoc, load::Compile::InProcessWherePossible, cache)?;
     let changes = diff::diff(&loaded.base, &loaded.head, &rules);
     let name = |entry: Option<&String>| match entry {
         Some(file) => file.clone(),

@@ -13,7 +13,7 @@ use crate::change::Loc;
 use std::collections::{BTreeMap, HashMap};
 
 /// All files of one module (a buf module root) at one revision, by their import path.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq)]
 pub struct Module {
     /// Module root relative to the compared tree (`""` for the tree itself, `proto` for `proto/`).
     pub root: String,
@@ -35,7 +35,7 @@ pub enum Edition {
 }
 
 /// One `.proto` file.
-#[derive(Debug)]
+#[derive(Debug, PartialEq)]
 pub struct File {
     /// Import path, relative to the module root: what buf prints (`foo/v1/foo.proto`).
     pub name: String,
@@ -99,7 +99,7 @@ pub struct FileOptions {
     pub deprecated: bool,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Message {
     pub name: String,
     /// Fully-qualified, without the leading dot: `acme.pay.v1.Charge.Line`.
@@ -124,7 +124,7 @@ pub struct Message {
     pub path: Vec<i32>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Oneof {
     pub name: String,
     /// The synthetic oneof protoc makes for a proto3 `optional` field.
@@ -220,7 +220,7 @@ pub struct FieldFeatures {
     pub json_format: JsonFormat,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Field {
     pub name: String,
     pub number: i32,
@@ -245,7 +245,7 @@ pub struct Field {
     pub path: Vec<i32>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Enum {
     pub name: String,
     pub full_name: String,
@@ -260,7 +260,7 @@ pub struct Enum {
     pub path: Vec<i32>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EnumValue {
     pub name: String,
     pub number: i32,
@@ -268,7 +268,7 @@ pub struct EnumValue {
     pub path: Vec<i32>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Service {
     pub name: String,
     pub full_name: String,
@@ -284,7 +284,7 @@ pub enum IdempotencyLevel {
     Idempotent,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Method {
     pub name: String,
     /// Fully-qualified request and response message names, no leading dot.

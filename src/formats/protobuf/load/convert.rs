@@ -6,12 +6,12 @@
 
 use super::descriptor as d;
 use super::features::{syntax_of, Features};
-use super::locations::{locations, LineIndex};
+use super::locations::{locations, Columns, LineIndex};
 use crate::formats::protobuf::model::*;
 use std::collections::{HashMap, HashSet};
 
 /// The model of `fd`, whose source is `text` at `repo_path`.
-pub fn convert(fd: d::FileDescriptorProto, name: &str, repo_path: &str, text: &str) -> File {
+pub fn convert(fd: d::FileDescriptorProto, name: &str, repo_path: &str, text: &str, columns: Columns) -> File {
     let syntax = syntax_of(fd.syntax.as_deref(), fd.edition);
     let package = fd.package.clone().unwrap_or_default();
     let options = file_options(fd.options.as_ref());
@@ -51,7 +51,7 @@ pub fn convert(fd: d::FileDescriptorProto, name: &str, repo_path: &str, text: &s
         enums,
         services,
         extensions,
-        locations: locations(fd.source_code_info.as_ref(), repo_path, &index),
+        locations: locations(fd.source_code_info.as_ref(), repo_path, &index, columns),
         unchanged: false,
     }
 }

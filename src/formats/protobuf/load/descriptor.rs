@@ -16,6 +16,9 @@ pub struct FileDescriptorProto {
     pub package: Option<String>,
     #[prost(string, repeated, tag = "3")]
     pub dependency: Vec<String>,
+    /// Indexes into `dependency` of the `import public` ones.
+    #[prost(int32, repeated, tag = "10")]
+    pub public_dependency: Vec<i32>,
     #[prost(message, repeated, tag = "4")]
     pub message_type: Vec<DescriptorProto>,
     #[prost(message, repeated, tag = "5")]

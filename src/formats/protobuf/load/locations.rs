@@ -7,9 +7,18 @@
 
 use super::descriptor::SourceCodeInfo;
 use crate::change::Loc;
-use std::collections::HashMap;
+use std::collections::hash_map::{Entry, HashMap};
 
-/// Byte offsets of line starts in a file's text, to turn protoc's line:column into offsets.
+/// How a compiler counts a span's columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Columns {
+    /// protoc: a tab advances to the next multiple of 8, every other byte is one column.
+    TabStops,
+    /// protox-parse: bytes from the line's start.
+    Bytes,
+}
+
+/// Byte offsets of line starts in a file's text, to turn a compiler's line:column into offsets.
 pub struct LineIndex<'a> {
     text: &'a str,
     starts: Vec<usize>,
@@ -21,10 +30,13 @@ impl<'a> LineIndex<'a> {
         LineIndex { text, starts }
     }
 
-    /// The byte offset of protoc's 0-based `line` and `column`. protoc counts a tab as advancing
-    /// to the next multiple of 8 and every other byte as one column.
-    pub fn offset(&self, line: usize, column: usize) -> usize {
+    /// The byte offset of the 0-based `line` and `column`, counted as `columns`.
+    pub fn offset(&self, line: usize, column: usize, columns: Columns) -> usize {
         let Some(&start) = self.starts.get(line) else { return self.text.len() };
+        if columns == Columns::Bytes {
+            let end = self.starts.get(line + 1).map_or(self.text.len(), |next| next - 1);
+            return (start + column).min(end);
+        }
         let mut col = 0;
         for (i, byte) in self.text.as_bytes()[start..].iter().enumerate() {
             if col >= column || *byte == b'\n' {
@@ -34,12 +46,25 @@ impl<'a> LineIndex<'a> {
         }
         self.text.len()
     }
+
+    /// protoc's 0-based column of `offset` on `line`: what a finding reports, whichever
+    /// compiler read the file.
+    pub fn tab_stop_column(&self, line: usize, offset: usize) -> usize {
+        let start = self.starts.get(line).copied().unwrap_or(self.text.len());
+        let bytes = self.text.as_bytes().get(start..offset.max(start)).unwrap_or_default();
+        bytes.iter().fold(0, |col, byte| if *byte == b'\t' { col + 8 - col % 8 } else { col + 1 })
+    }
 }
 
 /// Where each kept path of `info` lies in `repo_path`.
-pub fn locations(info: Option<&SourceCodeInfo>, repo_path: &str, index: &LineIndex) -> HashMap<Vec<i32>, Loc> {
+pub fn locations(
+    info: Option<&SourceCodeInfo>,
+    repo_path: &str,
+    index: &LineIndex,
+    columns: Columns,
+) -> HashMap<Vec<i32>, Loc> {
     let Some(info) = info else { return HashMap::new() };
-    let mut out = HashMap::new();
+    let mut out: HashMap<Vec<i32>, Loc> = HashMap::new();
     for location in &info.location {
         if !kept(&location.path) {
             continue;
@@ -50,15 +75,25 @@ pub fn locations(info: Option<&SourceCodeInfo>, repo_path: &str, index: &LineInd
             _ => continue,
         };
         let to_usize = |n: i32| usize::try_from(n).unwrap_or(0);
+        let start = index.offset(to_usize(line), to_usize(col), columns);
         let loc = Loc {
             file: repo_path.to_string(),
             line: line.saturating_add(1) as u32,
-            column: col.saturating_add(1) as u32,
-            start: index.offset(to_usize(line), to_usize(col)),
-            end: index.offset(to_usize(end_line), to_usize(end_col)),
+            column: index.tab_stop_column(to_usize(line), start) as u32 + 1,
+            start,
+            end: index.offset(to_usize(end_line), to_usize(end_col), columns),
         };
-        // A path can appear twice (a repeated option written twice): the first is where it starts.
-        out.entry(location.path.clone()).or_insert(loc);
+        // A path can appear more than once (an options path for each `option` statement): the
+        // earliest is where it starts. protoc lists them in source order, protox-parse not always.
+        match out.entry(location.path.clone()) {
+            Entry::Occupied(mut kept) if kept.get().start > loc.start => {
+                kept.insert(loc);
+            }
+            Entry::Occupied(_) => {}
+            Entry::Vacant(slot) => {
+                slot.insert(loc);
+            }
+        }
     }
     out.shrink_to_fit();
     out
@@ -124,8 +159,16 @@ mod tests {
     #[test]
     fn tabs_advance_to_the_next_multiple_of_eight() {
         let index = LineIndex::new("a\n\tb = 1;\n");
-        assert_eq!(index.offset(1, 8), 3);
-        assert_eq!(index.offset(1, 0), 2);
+        assert_eq!(index.offset(1, 8, Columns::TabStops), 3);
+        assert_eq!(index.offset(1, 0, Columns::TabStops), 2);
+        assert_eq!(index.tab_stop_column(1, 3), 8);
+    }
+
+    #[test]
+    fn byte_columns_map_to_the_same_offsets_and_reported_columns() {
+        let index = LineIndex::new("a\n\tb = 1;\n");
+        assert_eq!(index.offset(1, 1, Columns::Bytes), 3);
+        assert_eq!(index.offset(1, 99, Columns::Bytes), 9, "clamped to the line");
     }
 
     #[test]

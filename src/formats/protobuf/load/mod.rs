@@ -15,8 +15,11 @@ mod convert;
 mod descriptor;
 mod errors;
 mod features;
+mod link;
 mod locations;
 pub mod modules;
+mod native;
+mod parse;
 mod protoc;
 mod scan;
 
@@ -24,6 +27,7 @@ use super::model::{Edition, EnumType, File, FileOptions, Module, Syntax};
 use crate::error::{Error, Result};
 use crate::formats::Texts;
 use crate::source::Tree;
+use locations::Columns;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -53,6 +57,8 @@ pub struct Loaded {
     pub base: Module,
     pub head: Module,
     pub texts: Texts,
+    /// `None` when compiled in process, else why protoc compiled the module.
+    pub protoc_because: Option<String>,
 }
 
 /// Files read from the revisions, shared across modules (and across sides by blob id).
@@ -191,6 +197,7 @@ pub fn load_pair(
     spec: &ModuleSpec,
     renamed: [HashMap<String, String>; 2],
     protoc: &Protoc,
+    compile: Compile,
     cache: &mut Cache,
 ) -> Result<Loaded> {
     let [base_renamed, head_renamed] = renamed;
@@ -220,38 +227,32 @@ pub fn load_pair(
     let mut compared = base_graph.importers_of(&differs);
     compared.extend(head_graph.importers_of(&differs));
 
-    let work = tempfile::Builder::new()
-        .prefix("contractdiff-protoc-")
-        .tempdir()
-        .map_err(|source| Error::Io { path: std::env::temp_dir().display().to_string(), source })?;
-    let mut jobs = Vec::new();
     let sides = [(&mut base, &base_graph, &spec.base), (&mut head, &head_graph, &spec.head)];
     let mut plans = Vec::new();
     for (index, (side, graph, files)) in sides.into_iter().enumerate() {
-        let plan = plan_side(side, graph, files, &spec.root, &compared, work.path(), index, &includes, cache)?;
-        for batch in &plan.batches {
-            jobs.push(Job { side: index, files: batch.clone(), includes: plan.includes.clone() });
-        }
-        plans.push(plan);
+        plans.push(plan_side(side, graph, files, &spec.root, &compared, index, &includes, cache)?);
     }
-    let outputs = run_jobs(protoc, work.path(), &jobs, &plans)?;
+    let in_process = match compile {
+        Compile::InProcessWherePossible => compile_in_process(&plans, protoc),
+        Compile::Protoc => Err("protoc was asked for".to_string()),
+    };
+    let (outputs, protoc_because) = match in_process {
+        Ok(outputs) => (outputs, None),
+        Err(why) => (compile_with_protoc(&mut plans, protoc, &spec.root)?, Some(why)),
+    };
 
     let root = spec.root.clone();
     let mut modules = [Module { root: root.clone(), ..Module::default() }, Module { root, ..Module::default() }];
     let mut enums: [HashMap<String, EnumType>; 2] = Default::default();
     let mut texts = Texts::default();
-    for (job, output) in jobs.iter().zip(outputs) {
-        let output = match output {
-            Ok(output) => output,
-            Err(stderr) => return Err(protoc_error(&stderr, &plans[job.side], &spec.root)),
-        };
-        enums[job.side].extend(output.enums);
-        let side_texts = if job.side == 0 { &mut texts.base } else { &mut texts.head };
+    for (index, output) in outputs.into_iter().enumerate() {
+        enums[index].extend(output.enums);
+        let side_texts = if index == 0 { &mut texts.base } else { &mut texts.head };
         for file in output.files {
-            if let Some((_, text)) = plans[job.side].compared.get(&file.name) {
+            if let Some((_, text)) = plans[index].compared.get(&file.name) {
                 side_texts.insert(file.repo_path.clone(), text.clone());
             }
-            modules[job.side].files.insert(file.name.clone(), file);
+            modules[index].files.insert(file.name.clone(), file);
         }
     }
     for (index, module) in modules.iter_mut().enumerate() {
@@ -262,9 +263,8 @@ pub fn load_pair(
             module.files.entry(name.clone()).or_insert_with(|| stub(name, &source));
         }
     }
-    drop(work);
     let [base, head] = modules;
-    Ok(Loaded { base, head, texts })
+    Ok(Loaded { base, head, texts, protoc_because })
 }
 
 /// What one side compiles, in batches, and what it only stubs.
@@ -274,8 +274,9 @@ struct Plan {
     /// Files to compare (import path → repo path); the rest of the module is `stubs`.
     compared: HashMap<String, (String, Arc<str>)>,
     stubs: Vec<(String, Source)>,
-    /// Materialised path → repo path, to name protoc's complaints.
-    materialised: HashMap<String, String>,
+    /// Materialised path → every file the batches can reach.
+    sources: HashMap<String, Source>,
+    /// Where protoc sees this side's files.
     dir: PathBuf,
     roots: Vec<String>,
 }
@@ -287,19 +288,18 @@ fn plan_side(
     files: &BTreeMap<String, String>,
     root: &str,
     compared: &HashSet<String>,
-    work: &Path,
     index: usize,
     includes: &[String],
     cache: &mut Cache,
 ) -> Result<Plan> {
-    let dir = work.join(if index == 0 { "base" } else { "head" });
+    let dir = PathBuf::from(if index == 0 { "base" } else { "head" });
     let mut plan = Plan {
         batches: Vec::new(),
-        includes: includes.iter().map(|r| dir.join(r)).collect(),
+        includes: Vec::new(),
         compared: HashMap::new(),
         stubs: Vec::new(),
-        materialised: HashMap::new(),
-        dir: dir.clone(),
+        sources: HashMap::new(),
+        dir,
         roots: includes.to_vec(),
     };
     // Compared files, and their unchanged package mates (compiled, not compared, so a duplicate
@@ -328,22 +328,106 @@ fn plan_side(
     if !batch.is_empty() {
         plan.batches.push(batch);
     }
-    // Materialise what the batches can reach.
     let starts: Vec<String> = plan.batches.iter().flatten().map(|name| join(root, name)).collect();
     for path in graph.closure(starts.iter().map(String::as_str)) {
-        let Some(source) = side.get(path, cache)? else { continue };
-        let target = dir.join(path);
-        if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| io(parent, e))?;
+        if let Some(source) = side.get(path, cache)? {
+            plan.sources.insert(path.to_string(), source);
         }
-        std::fs::write(&target, source.parsed.text.as_bytes()).map_err(|e| io(&target, e))?;
-        plan.materialised.insert(path.to_string(), source.repo_path.clone());
-    }
-    for root in includes {
-        let folder = dir.join(root);
-        std::fs::create_dir_all(&folder).map_err(|e| io(&folder, e))?;
     }
     Ok(plan)
+}
+
+impl Plan {
+    /// Whether an editions file is among those the batches reach: protox-parse reads only
+    /// proto2 and proto3.
+    fn has_editions(&self) -> bool {
+        self.sources.values().any(|source| source.parsed.header.edition.is_some())
+    }
+
+    /// Write the files the batches reach under `work`, for protoc.
+    fn materialise(&mut self, work: &Path) -> Result<()> {
+        self.dir = work.join(&self.dir);
+        for (path, source) in &self.sources {
+            let target = self.dir.join(path);
+            if let Some(parent) = target.parent() {
+                std::fs::create_dir_all(parent).map_err(|e| io(parent, e))?;
+            }
+            std::fs::write(&target, source.parsed.text.as_bytes()).map_err(|e| io(&target, e))?;
+        }
+        self.includes = self.roots.iter().map(|root| self.dir.join(root)).collect();
+        for folder in &self.includes {
+            std::fs::create_dir_all(folder).map_err(|e| io(folder, e))?;
+        }
+        Ok(())
+    }
+}
+
+/// Which compiler builds the descriptors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Compile {
+    /// In process ([`native`]) when no file of the module is an editions file and everything
+    /// parses and links; protoc otherwise, so errors always carry protoc's words.
+    InProcessWherePossible,
+    /// protoc only (the reference the in-process path is tested against).
+    Protoc,
+}
+
+/// The compiled files of one side, and the enum types of everything they reach.
+#[derive(Default)]
+struct SideOutput {
+    files: Vec<File>,
+    enums: HashMap<String, EnumType>,
+}
+
+/// Both sides in process, side by side; `Err(why)` when protoc must do it.
+fn compile_in_process(plans: &[Plan], protoc: &Protoc) -> Result<Vec<SideOutput>, String> {
+    if plans.iter().any(Plan::has_editions) {
+        return Err("the module has editions files".to_string());
+    }
+    let well_known = protoc.well_known().ok_or("protoc could not compile the well-known types")?;
+    let compile = |plan: &Plan| {
+        let files = native::Files {
+            roots: &plan.roots,
+            sources: &plan.sources,
+            compared: &plan.compared,
+            well_known: &well_known,
+        };
+        let starts: Vec<String> = plan.batches.iter().flatten().cloned().collect();
+        native::compile(&files, &starts)
+    };
+    let outputs = std::thread::scope(|scope| {
+        let handles: Vec<_> = plans.iter().map(|plan| scope.spawn(move || compile(plan))).collect();
+        handles
+            .into_iter()
+            .map(|handle| match handle.join() {
+                Ok(compiled) => compiled.map_err(|fallback| fallback.0),
+                Err(_) => Err("the in-process compiler panicked".to_string()),
+            })
+            .collect::<Vec<_>>()
+    });
+    outputs.into_iter().collect()
+}
+
+/// Both sides by protoc, in batches; its first complaint is the error.
+fn compile_with_protoc(plans: &mut [Plan], protoc: &Protoc, root: &str) -> Result<Vec<SideOutput>> {
+    let work = tempfile::Builder::new()
+        .prefix("contractdiff-protoc-")
+        .tempdir()
+        .map_err(|source| Error::Io { path: std::env::temp_dir().display().to_string(), source })?;
+    let mut jobs = Vec::new();
+    for (index, plan) in plans.iter_mut().enumerate() {
+        plan.materialise(work.path())?;
+        for batch in &plan.batches {
+            jobs.push(Job { side: index, files: batch.clone(), includes: plan.includes.clone() });
+        }
+    }
+    let mut outputs: Vec<SideOutput> = plans.iter().map(|_| SideOutput::default()).collect();
+    for (job, output) in jobs.iter().zip(run_jobs(protoc, work.path(), &jobs, plans)?) {
+        let output = output.map_err(|stderr| protoc_error(&stderr, &plans[job.side], root))?;
+        outputs[job.side].enums.extend(output.enums);
+        outputs[job.side].files.extend(output.files);
+    }
+    Ok(outputs)
 }
 
 struct Job {
@@ -352,18 +436,13 @@ struct Job {
     includes: Vec<PathBuf>,
 }
 
-struct JobOutput {
-    files: Vec<File>,
-    enums: HashMap<String, EnumType>,
-}
-
 /// Run every job, at most [`MAX_PARALLEL`] protoc processes at once, each set decoded on this
 /// thread as soon as it arrives (so only a couple of descriptor sets are ever in memory, and the
 /// model is allocated by one thread: per-thread malloc arenas cost 150 MB on googleapis).
 /// Answers in job order; `Err(stderr)` where protoc refused the input.
-fn run_jobs(protoc: &Protoc, work: &Path, jobs: &[Job], plans: &[Plan]) -> Result<Vec<Result<JobOutput, String>>> {
+fn run_jobs(protoc: &Protoc, work: &Path, jobs: &[Job], plans: &[Plan]) -> Result<Vec<Result<SideOutput, String>>> {
     let next = Mutex::new(0usize);
-    let mut results: Vec<Option<Result<JobOutput, String>>> = jobs.iter().map(|_| None).collect();
+    let mut results: Vec<Option<Result<SideOutput, String>>> = jobs.iter().map(|_| None).collect();
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, MAX_PARALLEL).min(jobs.len());
     let (sender, receiver) = std::sync::mpsc::channel();
     std::thread::scope(|scope| -> Result<()> {
@@ -398,12 +477,12 @@ fn run_jobs(protoc: &Protoc, work: &Path, jobs: &[Job], plans: &[Plan]) -> Resul
 }
 
 /// The model of the job's own files in `set`, and the enum types of every file in it.
-fn decode(set: &[u8], job: &Job, plan: &Plan) -> Result<JobOutput> {
+fn decode(set: &[u8], job: &Job, plan: &Plan) -> Result<SideOutput> {
     use prost::Message as _;
     let bad =
         |err: String| Error::usage(format!("protoc wrote a descriptor set contractdiff cannot read: {err}"), None);
     let own: HashSet<&str> = job.files.iter().map(String::as_str).collect();
-    let mut output = JobOutput { files: Vec::new(), enums: HashMap::new() };
+    let mut output = SideOutput::default();
     for encoded in descriptor::files_of_set(set) {
         let fd = descriptor::FileDescriptorProto::decode(encoded.map_err(bad)?).map_err(|e| bad(e.to_string()))?;
         convert::enum_types(&fd, &mut output.enums);
@@ -412,7 +491,7 @@ fn decode(set: &[u8], job: &Job, plan: &Plan) -> Result<JobOutput> {
             continue;
         }
         if let Some((repo_path, text)) = plan.compared.get(&name) {
-            output.files.push(convert::convert(fd, &name, repo_path, text));
+            output.files.push(convert::convert(fd, &name, repo_path, text, Columns::TabStops));
         }
     }
     Ok(output)
@@ -428,9 +507,10 @@ fn protoc_error(stderr: &str, plan: &Plan, root: &str) -> Error {
     };
     // protoc names a file by its import path (or, rarely, its materialised path).
     let under_dir = Path::new(first.file).strip_prefix(&plan.dir).ok().map(|p| p.to_string_lossy().replace('\\', "/"));
+    let repo_of = |path: &str| plan.sources.get(path).map(|source| source.repo_path.clone());
     let repo_path = under_dir
-        .and_then(|path| plan.materialised.get(&path).cloned())
-        .or_else(|| plan.roots.iter().find_map(|r| plan.materialised.get(&join(r, first.file)).cloned()))
+        .and_then(|path| repo_of(&path))
+        .or_else(|| plan.roots.iter().find_map(|r| repo_of(&join(r, first.file))))
         .unwrap_or_else(|| first.file.to_string());
     let (line, column) = first.place.unwrap_or((1, 1));
     Error::input(&repo_path, line, column, first.message.to_string(), Some(errors::hint(first.message, root)))

@@ -5,9 +5,12 @@
 //! and 2024 alike. Its `FileDescriptorSet` (with source info) is decoded by our own prost
 //! structs into our own model, so nothing else depends on a protobuf runtime.
 
+use super::descriptor::{self, FileDescriptorProto};
 use crate::error::{Error, Result};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::{Arc, OnceLock};
 
 /// Where protoc and its well-known types are.
 #[derive(Debug, Clone)]
@@ -15,6 +18,10 @@ pub struct Protoc {
     pub bin: PathBuf,
     /// `google/protobuf/*.proto`, so the well-known types resolve without being in the repo.
     pub include: PathBuf,
+    /// The well-known types compiled, by import path, once per run: protox-parse cannot read
+    /// `descriptor.proto` (an extension range with options), and the in-process path needs
+    /// only their definitions.
+    well_known: OnceLock<Option<Arc<HashMap<String, FileDescriptorProto>>>>,
 }
 
 impl Protoc {
@@ -28,7 +35,34 @@ impl Protoc {
         Ok(Protoc {
             bin: protoc_bin_vendored::protoc_bin_path().map_err(missing)?,
             include: protoc_bin_vendored::include_path().map_err(missing)?,
+            well_known: OnceLock::new(),
         })
+    }
+
+    /// The descriptors of every `google/protobuf/*.proto` protoc ships, by import path; `None`
+    /// if protoc could not compile them (then the in-process path is not taken).
+    pub fn well_known(&self) -> Option<Arc<HashMap<String, FileDescriptorProto>>> {
+        self.well_known.get_or_init(|| self.compile_well_known().map(Arc::new)).clone()
+    }
+
+    fn compile_well_known(&self) -> Option<HashMap<String, FileDescriptorProto>> {
+        use prost::Message as _;
+        let folder = self.include.join("google/protobuf");
+        let mut names: Vec<String> = std::fs::read_dir(&folder)
+            .ok()?
+            .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+            .filter(|name| name.ends_with(".proto"))
+            .map(|name| format!("google/protobuf/{name}"))
+            .collect();
+        names.sort();
+        let work = tempfile::Builder::new().prefix("contractdiff-wkt-").tempdir().ok()?;
+        let set = self.compile(work.path(), &[], &names).ok()?.ok()?;
+        descriptor::files_of_set(&set)
+            .map(|encoded| {
+                let fd = FileDescriptorProto::decode(encoded.ok()?).ok()?;
+                Some((fd.name().to_string(), fd))
+            })
+            .collect()
     }
 
     /// Compile `files` (import paths) found under `includes` (in order, then the well-known
