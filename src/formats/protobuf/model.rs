@@ -50,8 +50,9 @@ pub struct File {
     pub services: Vec<Service>,
     /// Top-level `extend` fields.
     pub extensions: Vec<Field>,
-    /// Source locations by descriptor path (only element and option paths need be kept).
-    pub locations: HashMap<Vec<i32>, Loc>,
+    /// Source locations by descriptor path (only element and option paths need be kept), in
+    /// `repo_path`.
+    pub locations: HashMap<Vec<i32>, Span>,
     /// The file is the same blob on both sides and so is everything it imports: it was not
     /// compiled, only its package is known, and its element lists are empty on both sides. The
     /// differ compares nothing inside it; its elements exist unchanged in both revisions.
@@ -61,19 +62,28 @@ pub struct File {
 impl File {
     /// The location of `path`, or of its nearest ancestor that has one, or the file's start.
     pub fn loc(&self, path: &[i32]) -> Loc {
-        (0..=path.len()).rev().find_map(|n| self.locations.get(&path[..n]).cloned()).unwrap_or_else(|| Loc {
-            file: self.repo_path.clone(),
-            line: 1,
-            column: 1,
-            start: 0,
-            end: 0,
-        })
+        let found = (0..=path.len()).rev().find_map(|n| self.locations.get(&path[..n]));
+        self.at(found.copied().unwrap_or(Span { line: 1, column: 1, start: 0, end: 0 }))
     }
 
     /// The location of `path` only if the source has one (an option that was written, say).
     pub fn exact_loc(&self, path: &[i32]) -> Option<Loc> {
-        self.locations.get(path).cloned()
+        self.locations.get(path).map(|span| self.at(*span))
     }
+
+    fn at(&self, span: Span) -> Loc {
+        Loc { file: self.repo_path.clone(), line: span.line, column: span.column, start: span.start, end: span.end }
+    }
+}
+
+/// Where an element is in its file: 1-based line and column, byte range. The file name is the
+/// [`File`]'s, kept once rather than in each of its (on googleapis, millions of) locations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    pub line: u32,
+    pub column: u32,
+    pub start: usize,
+    pub end: usize,
 }
 
 /// File options the breaking rules compare. `None`: not set (the differ knows the defaults).

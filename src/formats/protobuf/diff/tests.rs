@@ -3,7 +3,7 @@
 
 use super::diff;
 use super::is_unstable_package;
-use crate::change::{Change, Loc};
+use crate::change::Change;
 use crate::formats::protobuf::bufconfig::RuleSet;
 use crate::formats::protobuf::model::*;
 use crate::formats::protobuf::Level;
@@ -95,17 +95,16 @@ fn method(name: &str, input: &str, output: &str) -> Method {
 }
 
 /// Paths and one source line per element, in declaration order.
-struct Numbering<'a> {
+struct Numbering {
     line: u32,
-    repo_path: &'a str,
-    locations: HashMap<Vec<i32>, Loc>,
+    locations: HashMap<Vec<i32>, Span>,
 }
 
-impl Numbering<'_> {
+impl Numbering {
     fn place(&mut self, path: Vec<i32>) -> Vec<i32> {
         self.line += 1;
-        let loc = Loc { file: self.repo_path.to_string(), line: self.line, column: 1, start: 0, end: 0 };
-        self.locations.insert(path.clone(), loc);
+        let span = Span { line: self.line, column: 1, start: 0, end: 0 };
+        self.locations.insert(path.clone(), span);
         path
     }
 
@@ -138,7 +137,7 @@ fn file(
     mut enums: Vec<Enum>,
     mut services: Vec<Service>,
 ) -> File {
-    let mut n = Numbering { line: 0, repo_path: name, locations: HashMap::new() };
+    let mut n = Numbering { line: 0, locations: HashMap::new() };
     n.place(vec![]);
     n.place(vec![2]);
     for (i, m) in messages.iter_mut().enumerate() {

@@ -51,7 +51,7 @@ pub fn convert(fd: d::FileDescriptorProto, name: &str, repo_path: &str, text: &s
         enums,
         services,
         extensions,
-        locations: locations(fd.source_code_info.as_ref(), repo_path, &index, columns),
+        locations: locations(fd.source_code_info.as_ref(), &index, columns),
         unchanged: false,
     }
 }

@@ -6,7 +6,7 @@
 //! doubled the model's memory.
 
 use super::descriptor::SourceCodeInfo;
-use crate::change::Loc;
+use crate::formats::protobuf::model::Span;
 use std::collections::hash_map::{Entry, HashMap};
 
 /// How a compiler counts a span's columns.
@@ -56,15 +56,10 @@ impl<'a> LineIndex<'a> {
     }
 }
 
-/// Where each kept path of `info` lies in `repo_path`.
-pub fn locations(
-    info: Option<&SourceCodeInfo>,
-    repo_path: &str,
-    index: &LineIndex,
-    columns: Columns,
-) -> HashMap<Vec<i32>, Loc> {
+/// Where each kept path of `info` lies in its file.
+pub fn locations(info: Option<&SourceCodeInfo>, index: &LineIndex, columns: Columns) -> HashMap<Vec<i32>, Span> {
     let Some(info) = info else { return HashMap::new() };
-    let mut out: HashMap<Vec<i32>, Loc> = HashMap::new();
+    let mut out: HashMap<Vec<i32>, Span> = HashMap::new();
     for location in &info.location {
         if !kept(&location.path) {
             continue;
@@ -76,8 +71,7 @@ pub fn locations(
         };
         let to_usize = |n: i32| usize::try_from(n).unwrap_or(0);
         let start = index.offset(to_usize(line), to_usize(col), columns);
-        let loc = Loc {
-            file: repo_path.to_string(),
+        let loc = Span {
             line: line.saturating_add(1) as u32,
             column: index.tab_stop_column(to_usize(line), start) as u32 + 1,
             start,
@@ -101,7 +95,7 @@ pub fn locations(
 
 /// Whether the differ can need `path`: an element, a part of one, one of its standard options,
 /// or a feature it sets (`options.features.x`, `options.features.(pb.cpp).x`).
-fn kept(path: &[i32]) -> bool {
+pub fn kept(path: &[i32]) -> bool {
     // `features` in FileOptions, MessageOptions, FieldOptions, OneofOptions, EnumOptions,
     // EnumValueOptions, ServiceOptions, MethodOptions.
     const FEATURES: &[i32] = &[50, 12, 21, 1, 7, 2, 34, 35];

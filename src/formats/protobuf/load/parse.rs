@@ -9,6 +9,7 @@
 //! Type names stay as written; [`super::link`] resolves them.
 
 use super::descriptor::FileDescriptorProto;
+use super::locations;
 use prost::Message as _;
 use prost_types::UninterpretedOption;
 use std::collections::HashMap;
@@ -23,7 +24,13 @@ pub fn parse(name: &str, text: &str) -> Result<FileDescriptorProto, Unparsed> {
     let mut rewrites = HashMap::new();
     interpret_file(&mut fd, &mut rewrites);
     if let Some(info) = fd.source_code_info.as_mut() {
-        info.location.retain_mut(|location| rewrite_path(&mut location.path, &rewrites));
+        // Only what the model keeps goes through the encode/decode below, without comments.
+        info.location.retain_mut(|location| {
+            location.leading_comments = None;
+            location.trailing_comments = None;
+            location.leading_detached_comments = Vec::new();
+            rewrite_path(&mut location.path, &rewrites) && locations::kept(&location.path)
+        });
         let lines = protox_lines(text);
         for location in &mut info.location {
             if location.path.last() == Some(&10) {
