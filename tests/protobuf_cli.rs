@@ -85,6 +85,20 @@ fn bad_input_is_an_error_with_file_line_and_column() {
             ("b.proto", 4, 9),
         ),
         ("non-UTF-8", vec![("a.proto", b"syntax = \"proto3\";\n// caf\xe9\n".to_vec())], ("a.proto", 2, 7)),
+        // Parses, but protoc refuses it: the in-process path must hand it to protoc.
+        (
+            "field number used twice",
+            vec![(
+                "a.proto",
+                b"syntax = \"proto3\";\npackage p;\nmessage A {\n  int32 x = 1;\n  int32 y = 1;\n}\n".to_vec(),
+            )],
+            ("a.proto", 5, 13),
+        ),
+        (
+            "unknown type",
+            vec![("a.proto", b"syntax = \"proto3\";\npackage p;\nmessage A {\n  Missing m = 1;\n}\n".to_vec())],
+            ("a.proto", 4, 3),
+        ),
     ];
     for (what, files, (file, line, column)) in cases {
         let dir = tempfile::tempdir().unwrap();

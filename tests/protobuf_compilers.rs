@@ -121,3 +121,33 @@ fn buf_corpus_cases_load_the_same_with_either_compiler() {
     eprintln!("compiled in process: {in_process} of the modules of {} case pairs", pairs.len());
     assert!(in_process > 0, "no buf case was compiled in process");
 }
+
+/// googleapis at two revisions a year apart (7,227 files, every path changed): the whole tree
+/// through both compilers. Slow in a debug build, so `.ci/run` runs it in release.
+#[test]
+#[ignore = "needs ../shared/bench and a release build; run by .ci/run"]
+fn googleapis_loads_the_same_with_either_compiler() {
+    let bundle = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench/googleapis-protos.bundle");
+    if !bundle.is_file() {
+        eprintln!("skipped: {} is absent", bundle.display());
+        return;
+    }
+    let work = tempfile::tempdir().unwrap();
+    let repo = work.path().join("repo");
+    let git = |args: &[&str]| {
+        let status = std::process::Command::new("git").args(args).status().unwrap();
+        assert!(status.success(), "git {args:?}");
+    };
+    git(&["clone", "-q", bundle.to_str().unwrap(), repo.to_str().unwrap()]);
+    let export = |rev: &str, name: &str| {
+        let dir = work.path().join(name);
+        std::fs::create_dir_all(&dir).unwrap();
+        let archive = work.path().join(format!("{name}.tar"));
+        git(&["-C", repo.to_str().unwrap(), "archive", "-o", archive.to_str().unwrap(), rev]);
+        let status = std::process::Command::new("tar").arg("-xf").arg(&archive).arg("-C").arg(&dir).status().unwrap();
+        assert!(status.success());
+        dir
+    };
+    let pair = (export("HEAD~1", "old"), export("HEAD", "new"));
+    assert_eq!(compare(&[pair]), 1, "the one googleapis module, in process");
+}

@@ -7,7 +7,7 @@
 //! [`Unlinked`]: the caller asks protoc, whose message the user then gets.
 
 use super::descriptor::{DescriptorProto, EnumDescriptorProto, FieldDescriptorProto, FileDescriptorProto};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// `FieldDescriptorProto.Type` values of named types.
 const TYPE_GROUP: i32 = 10;
@@ -115,6 +115,7 @@ struct Scope<'a> {
 
 impl Scope<'_> {
     fn message(&self, full_name: &str, message: &mut DescriptorProto) -> Result<(), Unlinked> {
+        check_fields(message)?;
         for field in message.field.iter_mut().chain(message.extension.iter_mut()) {
             self.field(&join(full_name, field.name()), field)?;
         }
@@ -195,6 +196,22 @@ impl Scope<'_> {
     }
 }
 
+/// protoc's checks on a message's own fields that a parser does not make: numbers in range,
+/// outside the reserved-for-protobuf block, and neither numbers nor names used twice.
+fn check_fields(message: &DescriptorProto) -> Result<(), Unlinked> {
+    const MAX_NUMBER: i32 = 536_870_911;
+    let mut numbers = HashSet::new();
+    let mut names = HashSet::new();
+    for field in &message.field {
+        let number = field.number.unwrap_or(0);
+        let valid = (1..=MAX_NUMBER).contains(&number) && !(19_000..=19_999).contains(&number);
+        if !valid || !numbers.insert(number) || !names.insert(field.name()) {
+            return Err(Unlinked);
+        }
+    }
+    Ok(())
+}
+
 fn message_names(prefix: &str, message: &DescriptorProto, out: &mut Vec<(String, Kind)>) {
     let full = join(prefix, message.name());
     for nested in &message.nested_type {
@@ -226,13 +243,13 @@ mod tests {
     use super::*;
     use crate::formats::protobuf::load::parse::parse;
 
-    /// Link `files` (name, text) in order, each importing what it declares.
+    /// Parse and link `files` (name, text) in order, each importing what it declares.
     fn link(files: &[(&str, &str)]) -> Result<Vec<FileDescriptorProto>, Unlinked> {
         let mut symbols = Symbols::default();
         let mut indexes: HashMap<String, u32> = HashMap::new();
         let mut out = Vec::new();
         for (name, text) in files {
-            let mut fd = parse(name, text).expect("parses");
+            let mut fd = parse(name, text).map_err(|_| Unlinked)?;
             let deps: Vec<u32> = fd.dependency.iter().map(|d| indexes[d]).collect();
             let index = symbols.add(&fd, &deps)?;
             symbols.link(&mut fd, index, &deps)?;
@@ -297,5 +314,18 @@ mod tests {
         assert!(dup.is_err());
         let values = link(&[("a.proto", "syntax = \"proto3\"; package p; enum E { X = 0; } enum F { X = 0; }")]);
         assert!(values.is_err(), "enum values share their enum's scope");
+    }
+
+    #[test]
+    fn field_numbers_protoc_refuses_are_refused() {
+        let message = |body: &str| {
+            let text = format!("syntax = \"proto3\"; message M {{ {body} }}");
+            link(&[("a.proto", text.as_str())])
+        };
+        assert!(message("int32 a = 1; int32 b = 2;").is_ok());
+        assert!(message("int32 a = 1; int32 b = 1;").is_err(), "a number used twice");
+        assert!(message("int32 a = 1; int64 a = 2;").is_err(), "a name used twice");
+        assert!(message("int32 a = 19000;").is_err(), "reserved for the protobuf implementation");
+        assert!(message("int32 a = 536870912;").is_err(), "above the largest number");
     }
 }

@@ -7,9 +7,14 @@
 //! ([`scan`]) and resolved the way protoc will resolve them (module root, the other roots, then
 //! the well-known types), so the closure is the one protoc compiles. Every other file is an
 //! `unchanged` stub: its text is the same on both sides and so is everything it can see, so it
-//! cannot change meaning. Compared files are compiled by protoc ([`protoc`]) in batches of whole
-//! packages (a duplicate definition is always between files of one package, so batches never
-//! hide one), two at a time, each batch's descriptors decoded one file at a time and dropped.
+//! cannot change meaning.
+//!
+//! Compared files (with their package mates, so a duplicate definition is still caught) are
+//! compiled in process when the module has no editions file: protox-parse ([`parse`]) and our
+//! own linker ([`link`]), one side per thread ([`native`]). Otherwise, or when that path meets
+//! anything it would have to refuse, protoc ([`protoc`]) compiles them in batches of whole
+//! packages, two at a time, each batch's descriptors decoded one file at a time and dropped.
+//! Both paths build the same model, locations included (`tests/protobuf_compilers.rs`).
 
 mod convert;
 mod descriptor;

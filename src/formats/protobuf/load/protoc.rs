@@ -1,9 +1,9 @@
 //! Running the vendored protoc (protoc-bin-vendored, protoc 36.2) on materialised files.
 //!
-//! protoc, not protox: protox 0.10 cannot parse `edition = ...` files and prost-reflect 0.16
-//! rejects editions descriptors, while protoc 36.2 compiles proto2, proto3 and editions 2023
-//! and 2024 alike. Its `FileDescriptorSet` (with source info) is decoded by our own prost
-//! structs into our own model, so nothing else depends on a protobuf runtime.
+//! protoc is the reference compiler: it compiles editions 2023 and 2024 (which protox-parse
+//! cannot read), and whenever the in-process path ([`super::native`]) gives up (a syntax or link
+//! error), protoc compiles the module again so the user gets protoc's own message. Its
+//! `FileDescriptorSet` (with source info) is decoded by our own prost structs into our model.
 
 use super::descriptor::{self, FileDescriptorProto};
 use crate::error::{Error, Result};
