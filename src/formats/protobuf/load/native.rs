@@ -1,8 +1,8 @@
 //! One side's proto2/proto3 files compiled in process: each file the batches reach is parsed
 //! ([`parse`]), its definitions added ([`link::Symbols`]) after its imports', and, if it is
 //! compared, linked and converted at once, so only the files on the current import path are
-//! held as descriptors. About 10× faster than protoc on googleapis (no process, no temp files,
-//! no options or source info beyond what the model keeps).
+//! held as descriptors. No process and no temporary files: on googleapis (both trees compiled
+//! whole) the run takes 7 s instead of 24 s with protoc.
 //!
 //! Whatever this path cannot take (a syntax or link error, a missing import, a cycle) is a
 //! [`Fallback`]: the caller compiles the module with protoc, which accepts it or says why not.
