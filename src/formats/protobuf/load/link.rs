@@ -6,7 +6,9 @@
 //! Anything protoc would refuse here (an unknown or invisible name, a duplicate definition) is an
 //! [`Unlinked`]: the caller asks protoc, whose message the user then gets.
 
-use super::descriptor::{DescriptorProto, EnumDescriptorProto, FieldDescriptorProto, FileDescriptorProto};
+use super::descriptor::{
+    DescriptorProto, EnumDescriptorProto, FieldDescriptorProto, FileDescriptorProto, LABEL_REQUIRED,
+};
 use std::collections::{HashMap, HashSet};
 
 /// `FieldDescriptorProto.Type` values of named types.
@@ -86,7 +88,7 @@ impl Symbols {
         for &dep in deps {
             visible.extend_from_slice(&self.files[dep as usize].exports);
         }
-        let scope = Scope { symbols: self, visible };
+        let scope = Scope { symbols: self, visible, proto3: fd.syntax.as_deref() == Some("proto3") };
         let package = fd.package().to_string();
         for message in &mut fd.message_type {
             scope.message(&join(&package, message.name()), message)?;
@@ -111,11 +113,12 @@ impl Symbols {
 struct Scope<'a> {
     symbols: &'a Symbols,
     visible: Vec<u32>,
+    proto3: bool,
 }
 
 impl Scope<'_> {
     fn message(&self, full_name: &str, message: &mut DescriptorProto) -> Result<(), Unlinked> {
-        check_fields(message)?;
+        check_fields(message, self.proto3)?;
         for field in message.field.iter_mut().chain(message.extension.iter_mut()) {
             self.field(&join(full_name, field.name()), field)?;
         }
@@ -197,15 +200,21 @@ impl Scope<'_> {
 }
 
 /// protoc's checks on a message's own fields that a parser does not make: numbers in range,
-/// outside the reserved-for-protobuf block, and neither numbers nor names used twice.
-fn check_fields(message: &DescriptorProto) -> Result<(), Unlinked> {
+/// outside the reserved-for-protobuf block and the message's reserved ranges, names not
+/// reserved, neither used twice, and no `required` in proto3.
+fn check_fields(message: &DescriptorProto, proto3: bool) -> Result<(), Unlinked> {
     const MAX_NUMBER: i32 = 536_870_911;
     let mut numbers = HashSet::new();
     let mut names = HashSet::new();
     for field in &message.field {
         let number = field.number.unwrap_or(0);
+        // Reserved ranges are stored end-exclusive, as in descriptor.proto.
+        let reserved =
+            message.reserved_range.iter().any(|r| (r.start.unwrap_or(0)..r.end.unwrap_or(0)).contains(&number))
+                || message.reserved_name.iter().any(|name| name == field.name());
         let valid = (1..=MAX_NUMBER).contains(&number) && !(19_000..=19_999).contains(&number);
-        if !valid || !numbers.insert(number) || !names.insert(field.name()) {
+        let required_in_proto3 = proto3 && field.label == Some(LABEL_REQUIRED);
+        if !valid || reserved || required_in_proto3 || !numbers.insert(number) || !names.insert(field.name()) {
             return Err(Unlinked);
         }
     }
@@ -327,5 +336,8 @@ mod tests {
         assert!(message("int32 a = 1; int64 a = 2;").is_err(), "a name used twice");
         assert!(message("int32 a = 19000;").is_err(), "reserved for the protobuf implementation");
         assert!(message("int32 a = 536870912;").is_err(), "above the largest number");
+        assert!(message("reserved 2 to 4; int32 a = 1; int32 b = 5;").is_ok(), "around a reserved range");
+        assert!(message("reserved 2 to 4; int32 a = 4;").is_err(), "a reserved number (ranges are inclusive)");
+        assert!(message("reserved \"a\"; int32 a = 1;").is_err(), "a reserved name");
     }
 }
