@@ -90,6 +90,7 @@ impl Symbols {
         }
         let scope = Scope { symbols: self, visible, proto3: fd.syntax.as_deref() == Some("proto3") };
         let package = fd.package().to_string();
+        check_enums(&fd.enum_type, scope.proto3)?;
         for message in &mut fd.message_type {
             scope.message(&join(&package, message.name()), message)?;
         }
@@ -119,6 +120,7 @@ struct Scope<'a> {
 impl Scope<'_> {
     fn message(&self, full_name: &str, message: &mut DescriptorProto) -> Result<(), Unlinked> {
         check_fields(message, self.proto3)?;
+        check_enums(&message.enum_type, self.proto3)?;
         for field in message.field.iter_mut().chain(message.extension.iter_mut()) {
             self.field(&join(full_name, field.name()), field)?;
         }
@@ -215,6 +217,21 @@ fn check_fields(message: &DescriptorProto, proto3: bool) -> Result<(), Unlinked>
         let valid = (1..=MAX_NUMBER).contains(&number) && !(19_000..=19_999).contains(&number);
         let required_in_proto3 = proto3 && field.label == Some(LABEL_REQUIRED);
         if !valid || reserved || required_in_proto3 || !numbers.insert(number) || !names.insert(field.name()) {
+            return Err(Unlinked);
+        }
+    }
+    Ok(())
+}
+
+/// protoc's enum checks: a proto3 enum starts at 0, and a number is used twice only with
+/// `allow_alias`.
+fn check_enums(enums: &[EnumDescriptorProto], proto3: bool) -> Result<(), Unlinked> {
+    for enumeration in enums {
+        let first = enumeration.value.first().and_then(|v| v.number);
+        let allow_alias = enumeration.options.as_ref().and_then(|o| o.allow_alias) == Some(true);
+        let mut numbers = HashSet::new();
+        let aliased = !enumeration.value.iter().all(|v| numbers.insert(v.number.unwrap_or(0)));
+        if (proto3 && first != Some(0)) || (aliased && !allow_alias) {
             return Err(Unlinked);
         }
     }
@@ -339,5 +356,18 @@ mod tests {
         assert!(message("reserved 2 to 4; int32 a = 1; int32 b = 5;").is_ok(), "around a reserved range");
         assert!(message("reserved 2 to 4; int32 a = 4;").is_err(), "a reserved number (ranges are inclusive)");
         assert!(message("reserved \"a\"; int32 a = 1;").is_err(), "a reserved name");
+    }
+
+    #[test]
+    fn enums_protoc_refuses_are_refused() {
+        let file = |body: &str| {
+            let text = format!("syntax = \"proto3\"; {body}");
+            link(&[("a.proto", text.as_str())])
+        };
+        assert!(file("enum E { A = 0; B = 1; }").is_ok());
+        assert!(file("enum E { A = 1; }").is_err(), "a proto3 enum starts at 0");
+        assert!(file("message M { enum E { A = 1; } }").is_err(), "nested enums too");
+        assert!(file("enum E { A = 0; B = 0; }").is_err(), "an alias without allow_alias");
+        assert!(file("enum E { option allow_alias = true; A = 0; B = 0; }").is_ok());
     }
 }
