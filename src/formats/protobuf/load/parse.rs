@@ -9,7 +9,7 @@
 //! Type names stay as written; [`super::link`] resolves them.
 
 use super::descriptor::FileDescriptorProto;
-use super::locations;
+use super::locations::{self, Columns, LineIndex};
 use prost::Message as _;
 use prost_types::UninterpretedOption;
 use std::collections::HashMap;
@@ -31,7 +31,7 @@ pub fn parse(name: &str, text: &str) -> Result<FileDescriptorProto, Unparsed> {
             location.leading_detached_comments = Vec::new();
             rewrite_path(&mut location.path, &rewrites) && locations::kept(&location.path)
         });
-        let lines = protox_lines(text);
+        let lines = LineIndex::new(text);
         for location in &mut info.location {
             if location.path.last() == Some(&10) {
                 widen_json_name(&mut location.span, text, &lines);
@@ -220,18 +220,13 @@ fn interpret_enum(enumeration: &mut prost_types::EnumDescriptorProto, path: Vec<
     }
 }
 
-/// Byte offsets of line starts, protox-parse's way (its columns are bytes).
-fn protox_lines(text: &str) -> Vec<usize> {
-    std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect()
-}
-
 /// protox-parse places a field's `json_name` at its value, protoc at the option's name: start
 /// the span at `json_name` when the text before the value is `json_name =`.
-fn widen_json_name(span: &mut [i32], text: &str, lines: &[usize]) {
+fn widen_json_name(span: &mut [i32], text: &str, lines: &LineIndex) {
     let (Some(&line), Some(&column)) = (span.first(), span.get(1)) else { return };
-    let Some(&line_start) = usize::try_from(line).ok().and_then(|l| lines.get(l)) else { return };
-    let Some(value_at) = usize::try_from(column).ok().map(|c| line_start + c) else { return };
-    let Some(before) = text.get(line_start..value_at) else { return };
+    let (Ok(line), Ok(column)) = (usize::try_from(line), usize::try_from(column)) else { return };
+    let line_start = lines.offset(line, 0, Columns::Bytes);
+    let Some(before) = text.get(line_start..lines.offset(line, column, Columns::Bytes)) else { return };
     let trimmed = before.trim_end().strip_suffix('=').map(str::trim_end);
     if let Some(name) = trimmed.and_then(|t| t.strip_suffix("json_name")) {
         span[1] = i32::try_from(name.len()).unwrap_or(span[1]);
