@@ -4,7 +4,7 @@
 use crate::error::{Error, Result};
 use crate::formats::Kind;
 use crate::report::{self, Format};
-use crate::rules::{Catalogue, Class};
+use crate::rules::Catalogue;
 use crate::run::{self, Options, Outcome};
 use clap::{Args, Parser, Subcommand};
 use std::io::{IsTerminal, Write};
@@ -57,7 +57,7 @@ struct RunArgs {
     kind: Option<Kind>,
     /// Lowest class of change that fails the run.
     #[arg(long, value_enum)]
-    fail_on: Option<FailOn>,
+    fail_on: Option<crate::config::FailOn>,
     /// Accept `http(s)://` `$ref`s. They are never fetched: their targets are treated as opaque.
     #[arg(long)]
     allow_remote_refs: bool,
@@ -70,12 +70,6 @@ struct RunArgs {
     /// Also show info-class changes in human output.
     #[arg(long, short)]
     verbose: bool,
-}
-
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
-enum FailOn {
-    Breaking,
-    Risky,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -94,12 +88,56 @@ pub fn main() -> u8 {
             return if e.use_stderr() { 2 } else { 0 };
         }
     };
-    match execute(cli) {
-        Ok(code) => code,
-        Err(error) => {
-            eprintln!("{:?}", miette::Report::new(error));
-            2
+    let (format, sides) = (cli.format(), cli.requested_sides());
+    let panicked = crate::guard::catch_panics();
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| execute(cli))) {
+        Ok(Ok(code)) => code,
+        Ok(Err(error)) => fail(&error, format, sides),
+        Err(_) => {
+            let what = panicked.message();
+            let error = Error::usage(
+                format!("internal error while comparing {} with {}: {what}", sides.0.rev, sides.1.rev),
+                "this is a bug in contractdiff, not in your contracts: please report it with the inputs named here"
+                    .to_string(),
+            );
+            fail(&error, format, sides)
         }
+    }
+}
+
+/// A run that could not finish: the error on stderr, and for `--format json` a report of it on
+/// stdout, so that a JSON consumer always reads one shape. Exit code 2.
+fn fail(error: &Error, format: Format, (base, head): (report::Revision, report::Revision)) -> u8 {
+    let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    eprint!("{}", report::human::render_error(error, colour));
+    if format == Format::Json {
+        let report = report::Report::of_error(base, head, run::error_report(error));
+        let _ = print(&report::json::render(&report));
+    }
+    2
+}
+
+impl Cli {
+    fn format(&self) -> Format {
+        match &self.command {
+            Some(Command::Diff { run, .. }) => run.format,
+            Some(_) => Format::Human,
+            None => self.run.format,
+        }
+    }
+
+    /// The two sides as the user named them, for reports of runs that never opened them.
+    fn requested_sides(&self) -> (report::Revision, report::Revision) {
+        let side = |rev: &str| report::Revision { rev: rev.to_string(), commit: None };
+        let (base, head) = match (&self.command, self.range.as_deref()) {
+            (Some(Command::Diff { old, new, .. }), _) => (old.display().to_string(), new.display().to_string()),
+            (_, None) => ("HEAD".to_string(), "work tree".to_string()),
+            (_, Some(range)) => match range.split_once("...").or_else(|| range.split_once("..")) {
+                Some((a, b)) => (a.to_string(), b.to_string()),
+                None => (range.to_string(), "work tree".to_string()),
+            },
+        };
+        (side(&base), side(&head))
     }
 }
 
@@ -123,10 +161,7 @@ fn options(args: &RunArgs) -> Result<Options> {
     let mut options = Options::new(today()?);
     options.kind = args.kind;
     options.config = args.config.clone();
-    options.fail_on = args.fail_on.map(|f| match f {
-        FailOn::Breaking => Class::Breaking,
-        FailOn::Risky => Class::Risky,
-    });
+    options.fail_on = args.fail_on.map(crate::config::FailOn::class);
     options.allow_remote_refs = args.allow_remote_refs;
     options.protobuf_level = args.protobuf_level;
     options.avro_compat = args.avro_compat;

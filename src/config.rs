@@ -47,7 +47,7 @@ pub struct PolicyConfig {
     pub require_deprecation: bool,
     /// Lowest class that fails the build.
     #[serde(default)]
-    pub fail_on: Option<crate::rules::Class>,
+    pub fail_on: Option<FailOn>,
     /// Additive changes without a minor bump become risky.
     #[serde(default)]
     pub strict_semver: bool,
@@ -76,6 +76,24 @@ impl Default for PolicyConfig {
             block_unstable: false,
             protobuf_level: None,
             avro_compat: None,
+        }
+    }
+}
+
+/// The classes a build can fail on: the one list for `--fail-on` and `[policy] fail_on`.
+/// Failing on additive or info changes would fail every build that adds anything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum FailOn {
+    Breaking,
+    Risky,
+}
+
+impl FailOn {
+    pub fn class(self) -> crate::rules::Class {
+        match self {
+            FailOn::Breaking => crate::rules::Class::Breaking,
+            FailOn::Risky => crate::rules::Class::Risky,
         }
     }
 }
@@ -251,7 +269,7 @@ expires = "2026-01-31"
         assert_eq!(config.contracts[0].kind, Some(Kind::Openapi));
         assert_eq!(config.contracts[1].kind, None);
         assert!(!config.policy.require_deprecation);
-        assert_eq!(config.policy.fail_on, Some(crate::rules::Class::Risky));
+        assert_eq!(config.policy.fail_on, Some(FailOn::Risky));
         assert!(config.policy.strict_semver && config.policy.allow_remote_refs);
         assert_eq!(config.accept[0].expires.as_deref(), Some("2025-06-30"), "a TOML date");
         assert_eq!(config.accept[1].expires.as_deref(), Some("2026-01-31"), "a string");
@@ -347,6 +365,8 @@ expires = "2026-01-31"
             "[[accept]]\nrule = \"x\"\nreason = \"r\"\nexpires = \"next week\"\n",
             "[policy]\nfail_on_risky = true\n",
             "[policy]\nfail_on = \"sometimes\"\n",
+            "[policy]\nfail_on = \"info\"\n",
+            "[policy]\nfail_on = \"additive\"\n",
             "[[contracts]]\npath = \"a.yaml\"\nkind = \"graphql\"\n",
             "[[contracts]]\nkind = \"openapi\"\n",
             "extra = 1\n",

@@ -6,7 +6,7 @@ mod sniff;
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::formats::Kind;
-use crate::source::Tree;
+use crate::source::{lfs, SkipReason, Tree};
 use std::collections::{BTreeMap, BTreeSet};
 
 pub use renames::{similarity, MIN_SIMILARITY};
@@ -27,6 +27,47 @@ pub struct ContractFile {
     pub kind: Kind,
 }
 
+/// What discovery found in one tree.
+#[derive(Debug, Default)]
+pub struct Discovered {
+    pub contracts: Vec<ContractFile>,
+    /// Files that are, or may be, contracts but are not compared, with why: the report lists
+    /// them so that nothing is left out silently.
+    pub skipped: Vec<SkippedFile>,
+    /// Files that would be compared and cannot be: refused names, special files. Each is an
+    /// error of the run; the other contracts are still compared.
+    pub errors: Vec<Error>,
+    /// Per `[[contracts]]` entry, whether its glob matched any file of this tree.
+    pub spec_matched: Vec<bool>,
+    /// Files found to be Git LFS pointers while sniffing (also in `skipped`).
+    pub lfs_pointers: Vec<String>,
+}
+
+impl Discovered {
+    /// A pointer at a path where `other` has a contract is that contract with its content
+    /// missing: compared (and so refused with the LFS hint) instead of read as removed.
+    pub fn adopt_lfs_pointers(&mut self, other: &[ContractFile]) {
+        for path in std::mem::take(&mut self.lfs_pointers) {
+            match other.iter().find(|c| c.path == path) {
+                Some(contract) => {
+                    self.skipped.retain(|s| s.path != path);
+                    self.contracts.push(ContractFile { path, kind: contract.kind });
+                }
+                None => self.lfs_pointers.push(path),
+            }
+        }
+        self.contracts.sort();
+    }
+}
+
+/// A file left out, as the report shows it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub struct SkippedFile {
+    /// Control characters escaped.
+    pub path: String,
+    pub reason: String,
+}
+
 /// A contract across the two revisions. `None` on one side: added or removed.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Pair {
@@ -40,21 +81,62 @@ pub struct Pair {
 ///
 /// A tree in single-file mode ([`Tree::entry`]) has exactly one contract, its entry; its kind is
 /// `only`, else sniffed, else an error.
-pub fn discover(tree: &dyn Tree, config: &Config, only: Option<Kind>) -> Result<Vec<ContractFile>> {
+pub fn discover(tree: &dyn Tree, config: &Config, only: Option<Kind>) -> Result<Discovered> {
     if let Some(entry) = tree.entry() {
-        return Ok(vec![entry_contract(tree, entry, only)?]);
+        return Ok(Discovered { contracts: vec![entry_contract(tree, entry, only)?], ..Discovered::default() });
     }
-    let mut found = if config.contracts.is_empty() { by_sniffing(tree)? } else { by_config(tree, config)? };
-    found.retain(|contract| only.is_none_or(|kind| contract.kind == kind));
-    found.sort();
-    found.dedup();
+    let mut found = Discovered { spec_matched: vec![false; config.contracts.len()], ..Discovered::default() };
+    left_out(tree, &mut found)?;
+    if config.contracts.is_empty() {
+        by_sniffing(tree, &mut found)?
+    } else {
+        by_config(tree, config, &mut found)?
+    };
+    found.contracts.retain(|contract| only.is_none_or(|kind| contract.kind == kind));
+    found.contracts.sort();
+    found.contracts.dedup();
+    found.skipped.sort();
     Ok(found)
+}
+
+/// What the tree itself leaves out (refused names, submodules, special files): an error when the
+/// name says it would be a contract, a note otherwise.
+fn left_out(tree: &dyn Tree, found: &mut Discovered) -> Result<()> {
+    for skipped in tree.skipped()? {
+        let looks_like_contract = sniff::candidate(&skipped.path).is_some();
+        let refused =
+            matches!(skipped.why, SkipReason::UnsafePath(_) | SkipReason::NotUtf8 | SkipReason::NotRegularFile);
+        match &skipped.why {
+            SkipReason::Unreadable(_) => found.errors.push(Error::input(
+                &skipped.path,
+                1,
+                1,
+                format!("{} in {}", skipped.why.describe(), tree.label()),
+                Some("contracts in it may be missing from the comparison: make it readable".into()),
+            )),
+            _ if refused && looks_like_contract => {
+                found.errors.push(Error::input(
+                    &skipped.path,
+                    1,
+                    1,
+                    format!("{} in {}", skipped.why.describe(), tree.label()),
+                    Some("rename the file to a plain relative path (no control characters, `..`, `.git` or backslashes), or remove it".into()),
+                ));
+            }
+            why => found.skipped.push(SkippedFile { path: skipped.path.clone(), reason: why.describe() }),
+        }
+    }
+    Ok(())
 }
 
 fn entry_contract(tree: &dyn Tree, entry: &str, only: Option<Kind>) -> Result<ContractFile> {
     let kind = match only {
         Some(kind) => Some(kind),
-        None => sniff(tree, entry)?,
+        None => match sniff(tree, entry)? {
+            Sniffed::Contract(kind) => Some(kind),
+            Sniffed::LfsPointer => return Err(lfs::pointer_error(entry)),
+            Sniffed::TooBig | Sniffed::Nothing => None,
+        },
     };
     let kind = kind.ok_or_else(|| {
         Error::usage(
@@ -68,45 +150,94 @@ fn entry_contract(tree: &dyn Tree, entry: &str, only: Option<Kind>) -> Result<Co
 }
 
 /// Every file whose name or top-level keys say it is a contract, outside dependency folders.
-fn by_sniffing(tree: &dyn Tree) -> Result<Vec<ContractFile>> {
-    let mut found = Vec::new();
+fn by_sniffing(tree: &dyn Tree, found: &mut Discovered) -> Result<()> {
     for path in tree.list()? {
         if sniff::in_skipped_folder(&path) {
             continue;
         }
-        if let Some(kind) = sniff(tree, &path)? {
-            found.push(ContractFile { path, kind });
+        // A file that cannot be read is an error of its own; the others are still compared.
+        match sniff(tree, &path) {
+            Ok(Sniffed::Contract(kind)) => found.contracts.push(ContractFile { path, kind }),
+            Ok(Sniffed::Nothing) => {}
+            Ok(other) => {
+                if matches!(other, Sniffed::LfsPointer) {
+                    found.lfs_pointers.push(path.clone());
+                }
+                found.skipped.push(SkippedFile { path, reason: other.reason() })
+            }
+            Err(error) => found.errors.push(error),
         }
     }
-    Ok(found)
+    Ok(())
 }
 
-fn sniff(tree: &dyn Tree, path: &str) -> Result<Option<Kind>> {
+/// What sniffing a file tells.
+enum Sniffed {
+    Contract(Kind),
+    Nothing,
+    /// A Git LFS pointer stands where the file should be: what it is cannot be told.
+    LfsPointer,
+    /// Too big to sniff ([`sniff::MAX_SNIFF_BYTES`]).
+    TooBig,
+}
+
+impl Sniffed {
+    fn reason(&self) -> String {
+        match self {
+            Sniffed::LfsPointer => lfs::POINTER_NOTE.to_string(),
+            Sniffed::TooBig => format!(
+                "larger than {} MiB, so not read to tell whether it is a contract; list it under [[contracts]] to compare it",
+                sniff::MAX_SNIFF_BYTES >> 20
+            ),
+            Sniffed::Contract(_) | Sniffed::Nothing => String::new(),
+        }
+    }
+}
+
+fn sniff(tree: &dyn Tree, path: &str) -> Result<Sniffed> {
     Ok(match sniff::candidate(path) {
-        None => None,
-        Some(sniff::Candidate::Known(kind)) => Some(kind),
-        Some(sniff::Candidate::ByContent) => tree.read(path)?.as_deref().and_then(sniff::kind_of_document),
+        None => Sniffed::Nothing,
+        Some(sniff::Candidate::Known(kind)) => Sniffed::Contract(kind),
+        Some(sniff::Candidate::ByContent) => match tree.read(path)? {
+            None => Sniffed::Nothing,
+            Some(bytes) if lfs::is_pointer(&bytes) => Sniffed::LfsPointer,
+            Some(bytes) if bytes.len() > sniff::MAX_SNIFF_BYTES => Sniffed::TooBig,
+            Some(bytes) => sniff::kind_of_document(&bytes).map_or(Sniffed::Nothing, Sniffed::Contract),
+        },
     })
 }
 
 /// Files matching the config's globs. A spec without `kind` takes the sniffed one; a matched file
 /// that sniffs as nothing is not a contract (a broad glob like `api/**/*.yaml` also matches
 /// fragments that `$ref`s pull in). When several specs match, the first one decides. Folders that
-/// sniffing skips are not skipped here: the user named these files.
-fn by_config(tree: &dyn Tree, config: &Config) -> Result<Vec<ContractFile>> {
+/// sniffing skips are not skipped here: the user named these files. An LFS pointer the user named
+/// is a contract whose content is missing: its engine says so when it reads it.
+fn by_config(tree: &dyn Tree, config: &Config, found: &mut Discovered) -> Result<()> {
     let globs = config.contract_globs()?;
-    let mut found = Vec::new();
     for path in tree.list()? {
-        let Some(first) = config.specs_matching(&globs, &path).next() else { continue };
-        let kind = match first.kind {
-            Some(kind) => Some(kind),
-            None => sniff(tree, &path)?,
+        let matching = globs.matches(&path);
+        let Some(&first) = matching.first() else { continue };
+        for &index in &matching {
+            found.spec_matched[index] = true;
+        }
+        let sniffed = match config.contracts[first].kind {
+            Some(kind) => Sniffed::Contract(kind),
+            None => match sniff(tree, &path) {
+                Ok(sniffed) => sniffed,
+                Err(error) => {
+                    found.errors.push(error);
+                    continue;
+                }
+            },
         };
-        if let Some(kind) = kind {
-            found.push(ContractFile { path, kind });
+        match sniffed {
+            Sniffed::Contract(kind) => found.contracts.push(ContractFile { path, kind }),
+            Sniffed::LfsPointer => found.errors.push(lfs::pointer_error(&path)),
+            Sniffed::Nothing => {}
+            other @ Sniffed::TooBig => found.skipped.push(SkippedFile { path, reason: other.reason() }),
         }
     }
-    Ok(found)
+    Ok(())
 }
 
 /// Pair base and head contracts by path; an unpaired removed and added contract of the same kind

@@ -9,7 +9,8 @@ use crate::error::{Error, Result};
 use crate::formats::{avro, openapi, protobuf, Compared, Context, Kind};
 use crate::policy::{Bump, Policy};
 use crate::report::{
-    ContractReport, ContractSide, ErrorReport, Report, ReportedChange, Revision, Sources, Summary, Verdict,
+    ContractReport, ContractSide, ErrorReport, Report, ReportedChange, Revision, SkippedReport, Sources, Summary,
+    Verdict,
 };
 use crate::rules::Class;
 use crate::source::{fs::FsTree, range, Tree};
@@ -58,12 +59,10 @@ pub struct Outcome {
 impl Outcome {
     /// 2 when a contract could not be loaded, 1 when a change blocks, 0 otherwise.
     pub fn exit_code(&self) -> u8 {
-        if !self.report.errors.is_empty() {
-            2
-        } else if self.report.verdict == Verdict::Fail {
-            1
-        } else {
-            0
+        match self.report.verdict {
+            Verdict::Error => 2,
+            Verdict::Fail => 1,
+            Verdict::Pass => 0,
         }
     }
 }
@@ -96,7 +95,7 @@ pub fn run_paths(old: &Path, new: &Path, options: &Options) -> Result<Outcome> {
                 Kind::Openapi => vec![Pair { kind, base: Some(b.to_string()), head: Some(h.to_string()) }],
                 _ => Vec::new(),
             };
-            Found { openapi, base: vec![file(b)], head: vec![file(h)] }
+            Found { openapi, base: vec![file(b)], head: vec![file(h)], skipped: Vec::new(), errors: Vec::new() }
         }
         (None, None) => {
             let config = load_config(options, Some(&head))?;
@@ -137,15 +136,18 @@ fn load_config(options: &Options, head: Option<&dyn Tree>) -> Result<Config> {
     }
 }
 
-/// Kinds this build can diff. Others are discovered, skipped, and said so on stderr.
+/// Kinds this build can diff. Others are discovered, skipped, and listed as skipped.
 const SUPPORTED: &[Kind] = &[Kind::Openapi, Kind::Protobuf, Kind::Avro];
 
 /// The contracts of both sides: OpenAPI ones paired file by file, the others as found, for
-/// their engines to group (a Protobuf module) or resolve across files (Avro named types).
+/// their engines to group (a Protobuf module) or resolve across files (Avro named types); and
+/// what discovery left out or could not read.
 struct Found {
     openapi: Vec<Pair>,
     base: Vec<discover::ContractFile>,
     head: Vec<discover::ContractFile>,
+    skipped: Vec<SkippedReport>,
+    errors: Vec<Error>,
 }
 
 impl Found {
@@ -156,16 +158,41 @@ impl Found {
 }
 
 fn discover_both(base: &dyn Tree, head: &dyn Tree, config: &Config, options: &Options) -> Result<Found> {
-    let mut base_files = discover::discover(base, config, options.kind)?;
-    let mut head_files = discover::discover(head, config, options.kind)?;
-    let unsupported = |f: &discover::ContractFile| !SUPPORTED.contains(&f.kind);
-    let skipped = head_files.iter().filter(|f| unsupported(f)).count();
-    if skipped > 0 {
-        eprintln!("note: {skipped} contract(s) of a kind this version cannot diff yet (AsyncAPI) were skipped");
+    let mut base_found = discover::discover(base, config, options.kind)?;
+    let mut head_found = discover::discover(head, config, options.kind)?;
+    base_found.adopt_lfs_pointers(&head_found.contracts);
+    head_found.adopt_lfs_pointers(&base_found.contracts);
+    for (index, spec) in config.contracts.iter().enumerate() {
+        let matched = |found: &discover::Discovered| found.spec_matched.get(index).copied().unwrap_or(true);
+        if !matched(&base_found) && !matched(&head_found) {
+            return Err(Error::config(
+                format!(
+                    "[[contracts]] entry {} (path = \"{}\") matches no file in {} or {}",
+                    index + 1,
+                    crate::text::escape_controls(&spec.path),
+                    base.label(),
+                    head.label()
+                ),
+                "a glob that matches nothing would turn the check off: fix the pattern (relative to the root; `*` stays \
+                 within a folder, `**` crosses folders) or remove the entry"
+                    .to_string(),
+            ));
+        }
     }
-    base_files.retain(|f| !unsupported(f));
-    head_files.retain(|f| !unsupported(f));
-    let mut found = Found { openapi: Vec::new(), base: base_files, head: head_files };
+    let mut skipped = Vec::new();
+    for (side, found) in [("base", &mut base_found), ("head", &mut head_found)] {
+        let unsupported = |f: &discover::ContractFile| !SUPPORTED.contains(&f.kind);
+        for file in found.contracts.iter().filter(|f| unsupported(f)) {
+            let reason = format!("{} contracts are not compared yet", file.kind.as_str());
+            skipped.push(SkippedReport { side, path: file.path.clone(), reason });
+        }
+        found.contracts.retain(|f| !unsupported(f));
+        skipped.extend(found.skipped.drain(..).map(|s| SkippedReport { side, path: s.path, reason: s.reason }));
+    }
+    let mut errors = std::mem::take(&mut base_found.errors);
+    errors.append(&mut head_found.errors);
+    let mut found =
+        Found { openapi: Vec::new(), base: base_found.contracts, head: head_found.contracts, skipped, errors };
     let (base_openapi, head_openapi) = found.of(Kind::Openapi);
     found.openapi = discover::pair(base, &base_openapi, head, &head_openapi)?;
     Ok(found)
@@ -202,18 +229,18 @@ fn compare(base: &dyn Tree, head: &dyn Tree, found: &Found, config: &Config, opt
     let policy = Policy {
         config: &config.policy,
         waivers: &config.accept,
-        fail_on: options.fail_on.or(config.policy.fail_on).unwrap_or(Class::Breaking),
+        fail_on: options.fail_on.or(config.policy.fail_on.map(crate::config::FailOn::class)).unwrap_or(Class::Breaking),
         today: options.today,
     };
     let refs = RefPolicy { allow_remote: options.allow_remote_refs || config.policy.allow_remote_refs };
     let mut sources = Sources::default();
     let mut contracts = Vec::new();
-    let mut errors = Vec::new();
+    let mut errors: Vec<ErrorReport> = found.errors.iter().map(error_report).collect();
     let mut compared: Vec<(ContractReport, Vec<Change>)> = Vec::new();
     for pair in &found.openapi {
         match compare_pair(base, head, pair, refs, &mut sources) {
             Ok(result) => compared.push(result),
-            Err(error) => errors.push(error_report(error)),
+            Err(error) => errors.push(error_report(&error)),
         }
     }
     let ctx = Context { base, head, config, protobuf_level: options.protobuf_level, avro_compat: options.avro_compat };
@@ -233,7 +260,7 @@ fn compare(base: &dyn Tree, head: &dyn Tree, found: &Found, config: &Config, opt
                         ContractReport { kind, base: one.base, head: one.head, bump: one.bump, changes: Vec::new() };
                     compared.push((contract, one.changes));
                 }
-                Err(error) => errors.push(error_report(error)),
+                Err(error) => errors.push(error_report(&error)),
             }
         }
     }
@@ -243,17 +270,40 @@ fn compare(base: &dyn Tree, head: &dyn Tree, found: &Found, config: &Config, opt
     }
     let mut summary = Summary::default();
     contracts.iter().flat_map(|c| &c.changes).for_each(|c| summary.count(c));
-    let report = Report {
+    let mut report = Report {
         version: 1,
         // A contract that could not be checked is no pass.
-        verdict: if summary.blocking > 0 || !errors.is_empty() { Verdict::Fail } else { Verdict::Pass },
+        verdict: if !errors.is_empty() {
+            Verdict::Error
+        } else if summary.blocking > 0 {
+            Verdict::Fail
+        } else {
+            Verdict::Pass
+        },
         base: Revision { rev: base.label(), commit: base.commit() },
         head: Revision { rev: head.label(), commit: head.commit() },
         contracts,
         errors,
+        skipped: found.skipped.clone(),
+        notes: Vec::new(),
         summary,
     };
+    if report.contracts.is_empty() && report.errors.is_empty() {
+        report.notes.push(nothing_found_note(config));
+    }
     Outcome { report, sources }
+}
+
+/// What to say when neither side holds a contract: a check that compares nothing must not
+/// read as a pass of something.
+fn nothing_found_note(config: &Config) -> String {
+    if config.contracts.is_empty() {
+        "no contracts found on either side: no file has a top-level `openapi:`/`swagger:`/`asyncapi:` key or a \
+         .proto/.avsc/.avpr name; list yours under [[contracts]] in contractdiff.toml"
+            .to_string()
+    } else {
+        "no contracts found on either side among the files the [[contracts]] globs match".to_string()
+    }
 }
 
 /// A judged change as the report shows it: the policy's note joins the message.
@@ -374,13 +424,17 @@ fn contract_presence(rule: &str, ws: &Workspace, message: &str) -> Change {
     }
 }
 
-pub fn error_report(error: Error) -> ErrorReport {
+pub fn error_report(error: &Error) -> ErrorReport {
     match error {
-        Error::Input { file, line, column, message, hint, .. } => {
-            ErrorReport { file: Some(file), line: Some(line), column: Some(column), message, hint }
-        }
+        Error::Input { file, line, column, message, hint, .. } => ErrorReport {
+            file: Some(file.clone()),
+            line: Some(*line),
+            column: Some(*column),
+            message: message.clone(),
+            hint: hint.clone(),
+        },
         other => {
-            let hint = miette::Diagnostic::help(&other).map(|h| h.to_string());
+            let hint = miette::Diagnostic::help(other).map(|h| h.to_string());
             ErrorReport { file: None, line: None, column: None, message: other.to_string(), hint }
         }
     }

@@ -400,7 +400,7 @@ fn bad_input_exits_2_with_place_and_hint() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(report["verdict"], "fail");
+    assert_eq!(report["verdict"], "error");
     assert_eq!(report["errors"][0]["file"], "malformed.yaml");
     assert!(report["errors"][0]["line"].as_u64().is_some() && report["errors"][0]["hint"].is_string(), "{report}");
 }

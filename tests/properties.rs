@@ -433,6 +433,30 @@ proptest! {
         prop_assert_eq!(backward.len(), 1, "{:?}", backward);
         prop_assert_eq!(backward[0].0.as_str(), "openapi.parameter.removed");
     }
+
+    /// (f) The same inputs give byte-identical reports, JSON and human, run after run.
+    #[test]
+    fn reports_are_byte_identical_across_runs(base in document()) {
+        let (_, head) = with_added_parameter(&base);
+        let dir = tempfile::tempdir().unwrap();
+        let (old, new) = (dir.path().join("base"), dir.path().join("head"));
+        std::fs::create_dir_all(&old).unwrap();
+        std::fs::create_dir_all(&new).unwrap();
+        write(&old, "api.yaml", &to_yaml(&base));
+        write(&new, "api.yaml", &to_yaml(&head));
+        let render = || {
+            let options = contractdiff::run::Options::new(jiff::civil::Date::constant(2026, 1, 1));
+            let outcome = contractdiff::run::run_paths(&old, &new, &options).unwrap();
+            let style = contractdiff::report::human::Style { colour: false, verbose: true };
+            let human = contractdiff::report::human::render(&outcome.report, &outcome.sources, &style);
+            (contractdiff::report::json::render(&outcome.report), human)
+        };
+        let first = render();
+        prop_assert!(first.0.contains("openapi.parameter.optional-added"), "{}", first.0);
+        for _ in 0..2 {
+            prop_assert_eq!(&render(), &first);
+        }
+    }
 }
 
 // The emitters the properties rely on must themselves be right, or (b) and (c) prove nothing.

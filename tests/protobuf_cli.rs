@@ -118,7 +118,7 @@ fn bad_input_is_an_error_with_file_line_and_column() {
             "{what}: {report}"
         );
         assert!(error["hint"].as_str().is_some_and(|h| !h.is_empty()), "{what}: {report}");
-        assert_eq!(report["verdict"], "fail");
+        assert_eq!(report["verdict"], "error");
         // The human report says the same place.
         let out = contractdiff().args(["diff", "old", "new"]).current_dir(dir.path()).output().unwrap();
         let stderr = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));

@@ -35,7 +35,7 @@ impl Pair {
     /// Every module, loaded, by root.
     fn load(&self, config: &Config) -> Vec<(String, Loaded)> {
         let (base, head) = (self.side("base"), self.side("head"));
-        let found = |tree: &FsTree| discover::discover(tree, config, Some(Kind::Protobuf)).unwrap();
+        let found = |tree: &FsTree| discover::discover(tree, config, Some(Kind::Protobuf)).unwrap().contracts;
         let planned = modules::plan(&base, &head, config, &found(&base), &found(&head)).unwrap();
         let protoc = load::Protoc::vendored().unwrap();
         let mut cache = load::Cache::default();

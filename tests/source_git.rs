@@ -129,7 +129,9 @@ fn the_work_tree_never_leaves_its_root() {
     std::os::unix::fs::symlink(outside.path().join("secret.yaml"), repo.path().join("api/link.yaml")).unwrap();
     let sides = repo.open(None);
     assert!(!sides.head.list().unwrap().contains(&"api/link.yaml".to_string()));
-    assert_eq!(sides.head.read("api/link.yaml").unwrap(), None);
+    // Reading through the link is refused, and the error says where it leads.
+    let err = sides.head.read("api/link.yaml").unwrap_err().to_string();
+    assert!(err.contains("api/link.yaml leads to") && err.contains("outside"), "{err}");
     assert_eq!(sides.head.read("../secret.yaml").unwrap(), None);
     assert_eq!(sides.head.read("/etc/passwd").unwrap(), None);
 }
@@ -168,8 +170,8 @@ fn a_renamed_contract_pairs_with_its_old_path() {
 
     let sides = repo.open(Some("HEAD~1..HEAD"));
     let config = Config::default();
-    let base = discover(sides.base.as_ref(), &config, None).unwrap();
-    let head = discover(sides.head.as_ref(), &config, None).unwrap();
+    let base = discover(sides.base.as_ref(), &config, None).unwrap().contracts;
+    let head = discover(sides.head.as_ref(), &config, None).unwrap().contracts;
     let pairs = pair(sides.base.as_ref(), &base, sides.head.as_ref(), &head).unwrap();
     let paired = |b: &str, h: &str| Pair { kind: Kind::Openapi, base: Some(b.into()), head: Some(h.into()) };
     assert_eq!(pairs, [paired("api/other.yaml", "api/other.yaml"), paired("api/pets.yaml", "spec/pets-api.yaml")]);

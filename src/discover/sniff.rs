@@ -7,7 +7,7 @@ use crate::formats::Kind;
 const SKIPPED_FOLDERS: &[&str] = &[".git", "node_modules", "bower_components", "target", "vendor", ".venv", "venv"];
 
 /// Files bigger than this are not sniffed: no contract is that big, and reading it would be slow.
-const MAX_SNIFF_BYTES: usize = 64 << 20;
+pub const MAX_SNIFF_BYTES: usize = 64 << 20;
 
 /// Whether `path` lies in a folder that sniffing skips (`node_modules`, `target`, ...).
 pub fn in_skipped_folder(path: &str) -> bool {

@@ -22,7 +22,7 @@ fn tree(dir: &Path) -> FsTree {
 }
 
 fn found(tree: &dyn Tree, config: &Config, only: Option<Kind>) -> Vec<(String, Kind)> {
-    discover(tree, config, only).unwrap().into_iter().map(|c| (c.path, c.kind)).collect()
+    discover(tree, config, only).unwrap().contracts.into_iter().map(|c| (c.path, c.kind)).collect()
 }
 
 fn contract(path: &str, kind: Kind) -> (String, Kind) {
@@ -111,15 +111,21 @@ fn a_single_file_is_the_only_contract_of_its_side() {
     let dir = folder(&[("old.yaml", OPENAPI), ("new.yaml", OPENAPI), ("other.yaml", OPENAPI), ("x.txt", "hello\n")]);
     let (old, new) =
         (FsTree::file(&dir.path().join("old.yaml")).unwrap(), FsTree::file(&dir.path().join("new.yaml")).unwrap());
-    let (base, head) =
-        (discover(&old, &Config::default(), None).unwrap(), discover(&new, &Config::default(), None).unwrap());
+    let (base, head) = (
+        discover(&old, &Config::default(), None).unwrap().contracts,
+        discover(&new, &Config::default(), None).unwrap().contracts,
+    );
     assert_eq!(base, [ContractFile { path: "old.yaml".into(), kind: Kind::Openapi }]);
     let pairs = pair(&old, &base, &new, &head).unwrap();
     assert_eq!(pairs, [Pair { kind: Kind::Openapi, base: Some("old.yaml".into()), head: Some("new.yaml".into()) }]);
 
     let text = FsTree::file(&dir.path().join("x.txt")).unwrap();
     assert!(matches!(discover(&text, &Config::default(), None), Err(Error::Usage { .. })));
-    assert_eq!(discover(&text, &Config::default(), Some(Kind::Avro)).unwrap()[0].kind, Kind::Avro, "--kind decides");
+    assert_eq!(
+        discover(&text, &Config::default(), Some(Kind::Avro)).unwrap().contracts[0].kind,
+        Kind::Avro,
+        "--kind decides"
+    );
 }
 
 /// A spec of `n` distinct lines, so similarity can be set precisely.
@@ -134,8 +140,8 @@ fn spec_lines(prefix: &str, n: usize) -> String {
 fn pairs_between(base: &[(&str, &str)], head: &[(&str, &str)]) -> Vec<(Option<String>, Option<String>)> {
     let (base_dir, head_dir) = (folder(base), folder(head));
     let (base_tree, head_tree) = (tree(base_dir.path()), tree(head_dir.path()));
-    let base = discover(&base_tree, &Config::default(), None).unwrap();
-    let head = discover(&head_tree, &Config::default(), None).unwrap();
+    let base = discover(&base_tree, &Config::default(), None).unwrap().contracts;
+    let head = discover(&head_tree, &Config::default(), None).unwrap().contracts;
     pair(&base_tree, &base, &head_tree, &head).unwrap().into_iter().map(|p| (p.base, p.head)).collect()
 }
 

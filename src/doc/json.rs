@@ -68,7 +68,9 @@ impl Converter<'_> {
         let value = match ast {
             Ast::NullKeyword(_) => Value::Null,
             Ast::BooleanLit(b) => Value::Bool(b.value),
-            Ast::NumberLit(n) => Value::Number(parse_number(n.value)),
+            Ast::NumberLit(n) => {
+                Value::Number(super::require_finite(self.path, self.text, span, parse_number(n.value))?)
+            }
             Ast::StringLit(s) => Value::String(s.value.to_string()),
             Ast::Array(array) => {
                 let mut items = Vec::with_capacity(array.elements.len());
@@ -216,6 +218,12 @@ mod tests {
             Ok(node) => panic!("expected an error, got {node:?}"),
             Err(e) => e.to_string(),
         }
+    }
+
+    #[test]
+    fn numbers_beyond_f64_are_refused_at_their_place() {
+        let err = fail("{\n  \"maximum\": 1e999\n}");
+        assert!(err.starts_with("t.json:2:14: `1e999` is not a finite number"), "{err}");
     }
 
     #[test]

@@ -23,6 +23,28 @@ pub const MAX_DEPTH: usize = 256;
 /// "billion laughs" alias bomb fails fast instead of exhausting memory.
 pub const MAX_ALIAS_NODES: usize = 1_000_000;
 
+/// Most bytes (texts and nodes) that alias expansion may produce in one YAML document: a few
+/// aliases of a long string are few nodes but many bytes.
+pub const MAX_ALIAS_BYTES: usize = 64 << 20;
+
+/// Numbers must be finite: JSON has no NaN or infinity, and a bound of `.nan` compares with
+/// nothing, so a change to it would silently go unseen. The error points at the number.
+pub(crate) fn require_finite(path: &str, text: &str, span: Span, number: Number) -> Result<Number> {
+    if number.as_f64().is_finite() {
+        return Ok(number);
+    }
+    let written = text.get(span.start..span.end).unwrap_or("this number");
+    Err(crate::error::Error::input_at(
+        path,
+        text,
+        span.start,
+        span.line,
+        span.column,
+        format!("`{written}` is not a finite number"),
+        Some("JSON has no NaN or infinity, so contracts cannot use them: write a finite number, or leave the keyword out".into()),
+    ))
+}
+
 /// Where a node stands in its file. `line` and `column` are 1-based; `column` counts characters.
 /// `start..end` are byte offsets into the document's text (miette wants bytes).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -56,6 +56,7 @@ impl Target {
 }
 
 /// One `$ref` found while loading, with where it stands (for errors).
+#[derive(Clone)]
 struct FoundRef {
     doc: String,
     span: Span,
@@ -73,17 +74,37 @@ impl Workspace {
         let mut queued = BTreeSet::from([entry.clone()]);
 
         while let Some(path) = queue.pop_front() {
-            let Some(bytes) = tree.read(&path)? else {
-                let message = format!("`{path}` does not exist in {}", tree.label());
-                return Err(match refs.iter().find(|r: &&FoundRef| target_file(&r.target) == Some(&path)) {
-                    Some(found) => ref_error(
-                        &docs,
-                        found,
-                        &format!("$ref points to `{path}`, which does not exist in {}", tree.label()),
-                        "check the path: it is relative to the file that holds the $ref",
-                    ),
-                    None => Error::usage(message, None),
-                });
+            let referrer = |refs: &[FoundRef]| refs.iter().find(|r| target_file(&r.target) == Some(&path)).cloned();
+            let bytes = match crate::source::lfs::read_contract(tree, &path) {
+                Ok(Some(bytes)) => bytes,
+                Ok(None) => {
+                    let message = format!("`{path}` does not exist in {}", tree.label());
+                    return Err(match referrer(&refs) {
+                        Some(found) => ref_error(
+                            &docs,
+                            &found,
+                            &format!("$ref points to `{path}`, which does not exist in {}", tree.label()),
+                            "check the path: it is relative to the file that holds the $ref",
+                        ),
+                        None => Error::usage(message, None),
+                    });
+                }
+                // A referenced file that cannot be read (a symlink out of the root, a FIFO):
+                // say so at the $ref that leads there.
+                Err(error) => {
+                    return Err(match referrer(&refs) {
+                        Some(found) => {
+                            let hint = miette::Diagnostic::help(&error).map(|h| h.to_string());
+                            ref_error(
+                                &docs,
+                                &found,
+                                &format!("$ref points to `{path}`, which cannot be read: {error}"),
+                                hint.as_deref().unwrap_or("check the file the $ref names"),
+                            )
+                        }
+                        None => error,
+                    })
+                }
             };
             let doc = Document::parse(&path, &bytes)?;
             for found in find_refs(&doc, policy)? {
@@ -235,6 +256,8 @@ enum RefProblem {
     Remote,
     LeavesRoot,
     Absolute,
+    /// Backslashes or a drive letter: a Windows path, which a `$ref` (a URI reference) is not.
+    WindowsPath,
     NotAPointer,
     BadEscape,
 }
@@ -253,6 +276,10 @@ impl RefProblem {
             RefProblem::Absolute => (
                 format!("$ref uses an absolute path: `{raw}`"),
                 "write the path relative to the file that holds the $ref",
+            ),
+            RefProblem::WindowsPath => (
+                format!("$ref is written as a Windows path: `{raw}`"),
+                "a $ref is a URI reference: separate folders with `/` and write the path relative to the file that holds the $ref",
             ),
             RefProblem::NotAPointer => (
                 format!("$ref fragment is not a JSON pointer: `{raw}`"),
@@ -282,6 +309,11 @@ fn resolve(base: &str, raw: &str) -> std::result::Result<Target, RefProblem> {
         let file_part = percent_decode(file_part).ok_or(RefProblem::BadEscape)?;
         if file_part.starts_with('/') {
             return Err(RefProblem::Absolute);
+        }
+        let drive =
+            file_part.as_bytes().get(1) == Some(&b':') && file_part.starts_with(|c: char| c.is_ascii_alphabetic());
+        if file_part.contains('\\') || drive {
+            return Err(RefProblem::WindowsPath);
         }
         let dir = base.rsplit_once('/').map_or("", |(dir, _)| dir);
         normalise(dir, &file_part).ok_or(RefProblem::LeavesRoot)?

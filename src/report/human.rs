@@ -1,9 +1,13 @@
 //! Human output: one miette diagnostic per change, with the changed line of the contract,
 //! grouped by contract and by operation. Colour only when writing to a terminal.
+//!
+//! Everything taken from a contract (names, versions, paths, messages, the quoted lines) goes
+//! through [`crate::text`] first: control characters are shown escaped, never emitted.
 
 use super::{ContractReport, Report, ReportedChange, Sources, Verdict};
 use crate::change::Loc;
 use crate::rules::{Catalogue, Class};
+use crate::text::{escape_controls as esc, ShownSource};
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, Severity, SourceCode};
 use std::collections::HashMap;
 use std::fmt::Write;
@@ -18,17 +22,54 @@ pub struct Style {
 /// Every document's text, shared: miette wants owned sources, and a 4 MB spec must not be copied
 /// once per change.
 struct Texts {
-    base: HashMap<String, Arc<str>>,
-    head: HashMap<String, Arc<str>>,
+    base: HashMap<String, Snippet>,
+    head: HashMap<String, Snippet>,
 }
 
 impl Texts {
     fn new(sources: &Sources) -> Texts {
         let index = |side: &[crate::doc::Workspace], texts: &std::collections::BTreeMap<String, Arc<str>>| {
             let docs = side.iter().flat_map(|ws| ws.docs()).map(|doc| (doc.path.clone(), Arc::from(doc.text.as_str())));
-            docs.chain(texts.iter().map(|(path, text)| (path.clone(), Arc::clone(text)))).collect()
+            docs.chain(texts.iter().map(|(path, text)| (path.clone(), Arc::clone(text))))
+                .map(|(path, text)| (path, Snippet::new(text)))
+                .collect()
         };
         Texts { base: index(&sources.base, &sources.texts.base), head: index(&sources.head, &sources.texts.head) }
+    }
+}
+
+/// Lines longer than this are not quoted (minified JSON holds a whole spec on one line): the
+/// finding names its place instead.
+const MAX_QUOTED_LINE: usize = 400;
+
+/// A text as the report quotes it: with control characters escaped (offsets mapped to match),
+/// computed on first use, since most texts are never quoted.
+struct Snippet {
+    text: Arc<str>,
+    shown: std::sync::OnceLock<Option<ShownSource>>,
+}
+
+impl Snippet {
+    fn new(text: Arc<str>) -> Snippet {
+        Snippet { text, shown: std::sync::OnceLock::new() }
+    }
+
+    /// The text to quote and `start..end` mapped into it, or `None` when the span is outside the
+    /// text or on a line too long to quote.
+    fn quote(&self, start: usize, end: usize) -> Option<(Arc<str>, usize, usize)> {
+        let text: &str = &self.text;
+        if start > end || end > text.len() || !text.is_char_boundary(start) || !text.is_char_boundary(end) {
+            return None;
+        }
+        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
+        if text[line_start..start].len() > MAX_QUOTED_LINE || text[end..line_end].len() > MAX_QUOTED_LINE {
+            return None;
+        }
+        match self.shown.get_or_init(|| ShownSource::of(text)) {
+            None => Some((Arc::clone(&self.text), start, end)),
+            Some(shown) => Some((Arc::clone(&shown.text), shown.offset(start), shown.offset(end))),
+        }
     }
 }
 
@@ -38,27 +79,34 @@ pub fn render(report: &Report, sources: &Sources, style: &Style) -> String {
     let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
     let mut out = String::new();
     // Sides are labelled by the source layer, git ones with their short commit id.
-    let _ = writeln!(out, "contractdiff: {} → {}", report.base.rev, report.head.rev);
+    let _ = writeln!(out, "contractdiff: {} → {}", esc(&report.base.rev), esc(&report.head.rev));
     for contract in &report.contracts {
         render_contract(&mut out, contract, sources, style, &handler);
     }
     for error in &report.errors {
         let place = match (&error.file, error.line, error.column) {
-            (Some(f), Some(l), Some(c)) => format!("{f}:{l}:{c}: "),
-            (Some(f), _, _) => format!("{f}: "),
+            (Some(f), Some(l), Some(c)) => format!("{}:{l}:{c}: ", esc(f)),
+            (Some(f), _, _) => format!("{}: ", esc(f)),
             _ => String::new(),
         };
-        let _ = writeln!(out, "\nerror: {place}{}", error.message);
+        let _ = writeln!(out, "\nerror: {place}{}", esc(&error.message));
         if let Some(hint) = &error.hint {
-            let _ = writeln!(out, "  help: {hint}");
+            let _ = writeln!(out, "  help: {}", esc(hint));
         }
+    }
+    if !report.skipped.is_empty() {
+        let _ = writeln!(out, "\nnot compared:");
+        for skipped in &report.skipped {
+            let _ = writeln!(out, "  {}: {} ({})", skipped.side, esc(&skipped.path), esc(&skipped.reason));
+        }
+    }
+    for note in &report.notes {
+        let _ = writeln!(out, "\nnote: {}", esc(note));
     }
     let s = &report.summary;
     let verdict = match report.verdict {
         Verdict::Pass => "pass".to_string(),
-        Verdict::Fail if !report.errors.is_empty() => {
-            format!("FAIL ({} contract(s) could not be read)", report.errors.len())
-        }
+        Verdict::Error => format!("ERROR ({} contract(s) could not be read)", report.errors.len()),
         Verdict::Fail => "FAIL".to_string(),
     };
     let _ = writeln!(
@@ -83,10 +131,11 @@ fn render_contract(
     let bump = contract.bump.map(|b| format!(", {} bump", b.as_str())).unwrap_or_default();
     let _ = writeln!(
         out,
-        "\n{} {path} ({} → {}{bump})",
+        "\n{} {} ({} → {}{bump})",
         contract.kind.as_str(),
-        version(&contract.base),
-        version(&contract.head)
+        esc(path),
+        esc(&version(&contract.base)),
+        esc(&version(&contract.head))
     );
     let shown: Vec<&ReportedChange> =
         contract.changes.iter().filter(|c| style.verbose || c.class != Class::Info).collect();
@@ -98,7 +147,7 @@ fn render_contract(
     for (change, also) in merge_shared_findings(&shown) {
         let this_group = group_of(contract.kind, change);
         if group != Some(this_group) {
-            let _ = writeln!(out, "\n  {this_group}");
+            let _ = writeln!(out, "\n  {}", esc(this_group));
             group = Some(this_group);
         }
         let diagnostic = ChangeDiagnostic::new(change, sources);
@@ -112,7 +161,7 @@ fn render_contract(
         if !also.is_empty() {
             let _ = writeln!(out, "    also at {} other place(s) using the same schema:", also.len());
             for locus in also {
-                let _ = writeln!(out, "      {locus}");
+                let _ = writeln!(out, "      {}", esc(locus));
             }
         }
     }
@@ -180,7 +229,7 @@ struct ChangeDiagnostic {
 
 impl ChangeDiagnostic {
     fn new(change: &ReportedChange, sources: &Texts) -> Self {
-        let mut message = format!("[{}] {}", change.class.as_str(), change.message);
+        let mut message = format!("[{}] {}", change.class.as_str(), esc(&change.message));
         match change.allowed_by {
             Some(by) => {
                 let _ = write!(
@@ -208,11 +257,14 @@ impl ChangeDiagnostic {
                 }
             }
         };
-        let source =
-            texts.get(&loc.file).map(|text| NamedSource::new(format!("{side}:{}", loc.file), Arc::clone(text)));
-        let label = source
-            .as_ref()
-            .map(|_| LabeledSpan::new(Some(change.locus.clone()), loc.start, loc.end.saturating_sub(loc.start)));
+        let quoted = texts.get(&loc.file).and_then(|snippet| snippet.quote(loc.start, loc.end));
+        let (source, label) = match quoted {
+            Some((text, start, end)) => (
+                Some(NamedSource::new(format!("{side}:{}", esc(&loc.file)), text)),
+                Some(LabeledSpan::new(Some(esc(&change.locus).into_owned()), start, end - start)),
+            ),
+            None => (None, None),
+        };
         if source.is_none() {
             let _ = write!(message, " at {side}:{}", location(loc));
         }
@@ -227,8 +279,36 @@ impl ChangeDiagnostic {
     }
 }
 
+/// An error as the terminal shows it on stderr: miette's rendering, with the error's text, hint
+/// and quoted source passed through [`crate::text`] like every finding.
+pub fn render_error(error: &crate::error::Error, colour: bool) -> String {
+    let theme = if colour { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+    let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
+    let mut quoted = None;
+    if let crate::error::Error::Input { src: Some(src), span: Some(span), file, .. } = error {
+        let snippet = Snippet::new(Arc::from(src.inner().as_str()));
+        quoted = snippet.quote(span.offset(), span.offset() + span.len()).map(|(text, start, end)| {
+            (NamedSource::new(&*esc(file), text), LabeledSpan::new(Some("here".into()), start, end - start))
+        });
+    }
+    let (source, label) = quoted.unzip();
+    let diagnostic = ChangeDiagnostic {
+        rule: miette::Diagnostic::code(error).map(|c| c.to_string()).unwrap_or_default(),
+        message: esc(&error.to_string()).into_owned(),
+        severity: Severity::Error,
+        help: miette::Diagnostic::help(error).map(|h| esc(&h.to_string()).into_owned()),
+        source,
+        label,
+    };
+    let mut rendered = String::new();
+    if handler.render_report(&mut rendered, &diagnostic).is_err() {
+        rendered = format!("error: {}\n", diagnostic.message);
+    }
+    rendered
+}
+
 fn location(loc: &Loc) -> String {
-    format!("{}:{}:{}", loc.file, loc.line, loc.column)
+    format!("{}:{}:{}", esc(&loc.file), loc.line, loc.column)
 }
 
 fn fix_of(rule: &str) -> Option<String> {
@@ -271,7 +351,18 @@ impl Diagnostic for ChangeDiagnostic {
 
 #[cfg(test)]
 mod tests {
-    use super::operation_of;
+    use super::{operation_of, render_error};
+
+    #[test]
+    fn errors_quote_their_line_with_control_characters_escaped() {
+        let text = "openapi: 3.0.3\n\"k\u{1b}[2J\": 1\n\"k\u{1b}[2J\": 2\n";
+        let at = text.rfind('"').unwrap() - 6;
+        let error = crate::error::Error::input_at("x\u{1b}.yaml", text, at, 3, 1, "duplicate key `k\u{1b}[2J`", None);
+        let shown = render_error(&error, false);
+        assert!(!shown.contains('\u{1b}'), "{shown}");
+        assert!(shown.contains("x\\u{1b}.yaml") && shown.contains("duplicate key `k\\u{1b}[2J`"), "{shown}");
+        assert!(shown.contains("3 │ \"k\\u{1b}[2J\": 2"), "the quoted line: {shown}");
+    }
 
     #[test]
     fn groups_by_operation() {

@@ -22,6 +22,10 @@ pub struct Report {
     /// Contracts that could not be loaded. Any error makes the run exit with code 2, but the
     /// other contracts are still reported.
     pub errors: Vec<ErrorReport>,
+    /// Files that are, or may be, contracts and were not compared, with why.
+    pub skipped: Vec<SkippedReport>,
+    /// What a reader must know about the run as a whole (nothing was found to compare, ...).
+    pub notes: Vec<String>,
     pub summary: Summary,
 }
 
@@ -30,6 +34,26 @@ pub struct Report {
 pub enum Verdict {
     Pass,
     Fail,
+    /// Something could not be read or compared (exit code 2): never a pass.
+    Error,
+}
+
+impl Report {
+    /// The report of a run that could not start or finish (a bad revision, configuration or
+    /// I/O error): one shape for JSON consumers whatever went wrong.
+    pub fn of_error(base: Revision, head: Revision, error: ErrorReport) -> Report {
+        Report {
+            version: 1,
+            verdict: Verdict::Error,
+            base,
+            head,
+            contracts: Vec::new(),
+            errors: vec![error],
+            skipped: Vec::new(),
+            notes: Vec::new(),
+            summary: Summary::default(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -77,6 +101,15 @@ pub struct ErrorReport {
     pub column: Option<u32>,
     pub message: String,
     pub hint: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct SkippedReport {
+    /// `base` or `head`.
+    pub side: &'static str,
+    /// Control characters escaped.
+    pub path: String,
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]

@@ -1,6 +1,6 @@
 //! Plain files and folders (`contractdiff diff OLD NEW`), and a repository's work tree.
 
-use super::Tree;
+use super::{path, SkipReason, Skipped, Tree};
 use crate::error::{Error, Result};
 use std::collections::BTreeSet;
 use std::path::{Component, Path, PathBuf};
@@ -53,6 +53,14 @@ impl FsTree {
     pub fn root(&self) -> &Path {
         &self.root
     }
+
+    fn walked(&self) -> Result<Walked> {
+        let mut walked = Walked::default();
+        walk(&self.root, "", &mut |_| true, &mut walked)?;
+        walked.files.sort();
+        walked.skipped.sort();
+        Ok(walked)
+    }
 }
 
 impl Tree for FsTree {
@@ -61,10 +69,11 @@ impl Tree for FsTree {
     }
 
     fn list(&self) -> Result<Vec<String>> {
-        let mut files = Vec::new();
-        walk(&self.root, "", &mut |_| true, &mut files)?;
-        files.sort();
-        Ok(files)
+        Ok(self.walked()?.files)
+    }
+
+    fn skipped(&self) -> Result<Vec<Skipped>> {
+        Ok(self.walked()?.skipped)
     }
 
     fn read(&self, path: &str) -> Result<Option<Vec<u8>>> {
@@ -81,6 +90,7 @@ impl Tree for FsTree {
 pub struct WorkTree {
     root: PathBuf,
     files: Vec<String>,
+    skipped: Vec<Skipped>,
 }
 
 impl WorkTree {
@@ -99,13 +109,27 @@ impl WorkTree {
         let is_regular_file = |mode: gix::index::entry::Mode| {
             mode == gix::index::entry::Mode::FILE || mode == gix::index::entry::Mode::FILE_EXECUTABLE
         };
-        let mut files: BTreeSet<String> = index
-            .entries()
-            .iter()
-            .filter(|entry| is_regular_file(entry.mode))
-            .map(|entry| entry.path(&index).to_string())
-            .filter(|path| is_file_under(&root, path))
-            .collect();
+        let mut walked = Walked::default();
+        for entry in index.entries() {
+            let name = entry.path(&index);
+            let why = match path::from_bytes(name.as_ref()) {
+                _ if entry.mode == gix::index::entry::Mode::COMMIT => Some(SkipReason::Submodule),
+                _ if !is_regular_file(entry.mode) => None,
+                Ok(name) => match path::refusal(&name) {
+                    Some(why) => Some(SkipReason::UnsafePath(why)),
+                    None if is_file_under(&root, &name) => {
+                        walked.files.push(name);
+                        None
+                    }
+                    None => None,
+                },
+                Err(_) => Some(SkipReason::NotUtf8),
+            };
+            if let Some(why) = why {
+                walked.skipped.push(Skipped { path: path::shown(&String::from_utf8_lossy(name.as_ref())), why });
+            }
+        }
+        let mut files: BTreeSet<String> = walked.files.drain(..).collect();
 
         let mut excludes =
             worktree.excludes(None).map_err(|err| Error::git(format!("cannot read .gitignore files: {err}"), None))?;
@@ -113,11 +137,14 @@ impl WorkTree {
             let mode = if is_dir { gix::index::entry::Mode::DIR } else { gix::index::entry::Mode::FILE };
             excludes.at_entry(rel, Some(mode)).map(|platform| platform.is_excluded()).unwrap_or(false)
         };
-        let mut untracked = Vec::new();
+        let mut untracked = Walked::default();
         walk(&root, "", &mut |(rel, is_dir)| !is_ignored(rel, is_dir), &mut untracked)?;
-        files.extend(untracked.into_iter().filter(|path| !tracked.contains(path)));
-        let files = files.into_iter().collect();
-        Ok(WorkTree { root, files })
+        files.extend(untracked.files.into_iter().filter(|path| !tracked.contains(path)));
+        // A submodule's folder is tracked; the walk sees it as a nested repository too.
+        let submodules: BTreeSet<String> = walked.skipped.iter().map(|s| s.path.clone()).collect();
+        walked.skipped.extend(untracked.skipped.into_iter().filter(|s| !submodules.contains(&s.path)));
+        walked.skipped.sort();
+        Ok(WorkTree { root, files: files.into_iter().collect(), skipped: walked.skipped })
     }
 }
 
@@ -130,41 +157,105 @@ impl Tree for WorkTree {
         Ok(self.files.clone())
     }
 
+    fn skipped(&self) -> Result<Vec<Skipped>> {
+        Ok(self.skipped.clone())
+    }
+
     fn read(&self, path: &str) -> Result<Option<Vec<u8>>> {
         read_under(&self.root, path)
     }
 }
 
+/// What a walk of a folder found: the files, and what it left out.
+#[derive(Default)]
+struct Walked {
+    files: Vec<String>,
+    skipped: Vec<Skipped>,
+}
+
 /// Collect the files below `root/rel` into `out`. `keep((rel, is_dir))` prunes: a folder it
-/// refuses is not entered. `.git` and nested repositories are always skipped; a symlink counts
-/// when it leads to a file inside the root.
-fn walk(root: &Path, rel: &str, keep: &mut dyn FnMut((&str, bool)) -> bool, out: &mut Vec<String>) -> Result<()> {
+/// refuses is not entered. `.git` is always skipped, nested repositories are noted and not
+/// entered; a symlink counts when it leads to a file inside the root. Names that are not UTF-8
+/// or that [`path::refusal`] refuses, and special files, are noted instead of listed.
+fn walk(root: &Path, rel: &str, keep: &mut dyn FnMut((&str, bool)) -> bool, out: &mut Walked) -> Result<()> {
     let dir = root.join(rel);
-    let entries = std::fs::read_dir(&dir).map_err(|source| io_error(&dir, source))?;
+    // One unreadable folder among many is noted, and the rest is walked; the root must be read.
+    let entries = match std::fs::read_dir(&dir) {
+        Ok(entries) => entries,
+        Err(source) if rel.is_empty() => return Err(io_error(&dir, source)),
+        Err(source) => {
+            out.skipped.push(Skipped { path: path::shown(rel), why: SkipReason::Unreadable(source.to_string()) });
+            return Ok(());
+        }
+    };
     for entry in entries {
         let entry = entry.map_err(|source| io_error(&dir, source))?;
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if name == ".git" {
+        let raw = entry.file_name();
+        if raw == ".git" {
             continue;
         }
-        let child = if rel.is_empty() { name } else { format!("{rel}/{name}") };
+        let shown_child =
+            |name: &str| path::shown(&if rel.is_empty() { name.to_string() } else { format!("{rel}/{name}") });
+        let Some(name) = raw.to_str() else {
+            out.skipped.push(Skipped { path: shown_child(&raw.to_string_lossy()), why: SkipReason::NotUtf8 });
+            continue;
+        };
+        let child = if rel.is_empty() { name.to_string() } else { format!("{rel}/{name}") };
+        if let Some(why) = path::refusal(&child) {
+            out.skipped.push(Skipped { path: path::shown(&child), why: SkipReason::UnsafePath(why) });
+            continue;
+        }
         let kind = entry.file_type().map_err(|source| io_error(&entry.path(), source))?;
         if kind.is_dir() {
-            let nested_repo = entry.path().join(".git").exists();
-            if !nested_repo && keep((&child, true)) {
+            if !keep((&child, true)) {
+                continue;
+            }
+            if entry.path().join(".git").exists() {
+                out.skipped.push(Skipped { path: child, why: SkipReason::Submodule });
+            } else {
                 walk(root, &child, keep, out)?;
             }
-        } else if (kind.is_file() || (kind.is_symlink() && is_file_under(root, &child))) && keep((&child, false)) {
-            out.push(child);
+        } else if kind.is_file() || (kind.is_symlink() && is_file_under(root, &child)) {
+            if keep((&child, false)) {
+                out.files.push(child);
+            }
+        } else if !kind.is_symlink() && keep((&child, false)) {
+            out.skipped.push(Skipped { path: child, why: SkipReason::NotRegularFile });
         }
     }
     Ok(())
 }
 
-/// The bytes of `rel` below `root`, or `None` when it is absent, escapes the root (by `..`, an
-/// absolute path, or a symlink), or is not a file.
+/// The bytes of `rel` below `root`, or `None` when it is absent or its path is refused. A
+/// symlink that leads out of the root and a file that is not a regular file (a FIFO would
+/// block the read forever) are errors that say so.
 fn read_under(root: &Path, rel: &str) -> Result<Option<Vec<u8>>> {
-    let Some(path) = resolve_under(root, rel) else { return Ok(None) };
+    if !path::is_safe(rel) {
+        return Ok(None);
+    }
+    let joined = root.join(rel);
+    let path = match joined.canonicalize() {
+        Ok(path) => path,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(source) => return Err(io_error(&joined, source)),
+    };
+    if !path.starts_with(root) {
+        return Err(Error::usage(
+            format!("{} leads to {}, outside {}", path::shown(rel), path.display(), root.display()),
+            "contractdiff reads nothing outside the compared folder: copy the file in, or compare a folder that holds both"
+                .to_string(),
+        ));
+    }
+    let meta = std::fs::metadata(&path).map_err(|source| io_error(&path, source))?;
+    if meta.is_dir() {
+        return Ok(None);
+    }
+    if !meta.is_file() {
+        return Err(Error::usage(
+            format!("{} is not a regular file (a FIFO, socket or device)", path::shown(rel)),
+            "contracts must be regular files".to_string(),
+        ));
+    }
     match std::fs::read(&path) {
         Ok(bytes) => Ok(Some(bytes)),
         Err(err) if matches!(err.kind(), std::io::ErrorKind::NotFound | std::io::ErrorKind::IsADirectory) => Ok(None),

@@ -1,6 +1,6 @@
 //! A revision's tree read straight from git's object database: no checkout, no index, no network.
 
-use super::{Tree, Version};
+use super::{path, SkipReason, Skipped, Tree, Version};
 use crate::error::{Error, Result};
 use gix::ObjectId;
 use std::collections::{BTreeMap, BinaryHeap, HashMap, HashSet};
@@ -69,8 +69,13 @@ fn missing(repo: &gix::Repository, message: &str, rev: &str) -> Error {
     Error::git(message, hint)
 }
 
-/// A file in a git tree: its blob id. Symlinks and submodules are not files here.
-type Listing = BTreeMap<String, ObjectId>;
+/// The files of a git tree by path, with their blob ids, and the entries left out. Symlinks are
+/// not files here.
+#[derive(Default)]
+struct Listing {
+    files: BTreeMap<String, ObjectId>,
+    skipped: Vec<Skipped>,
+}
 
 /// The tree of one commit.
 pub struct GitTree {
@@ -115,17 +120,36 @@ impl GitTree {
             .find_tree(self.tree)
             .and_then(|tree| tree.traverse().breadthfirst.files())
             .map_err(|err| self.error("cannot list the files", err))?;
-        Ok(entries
-            .into_iter()
-            .filter(|entry| entry.mode.is_blob())
-            .map(|entry| (entry.filepath.to_string(), entry.oid))
-            .collect())
+        let mut listing = Listing::default();
+        for entry in entries {
+            let why = match path::from_bytes(entry.filepath.as_ref()) {
+                _ if entry.mode.is_commit() => Some(SkipReason::Submodule),
+                _ if !entry.mode.is_blob() => continue,
+                Ok(name) => match path::refusal(&name) {
+                    None => {
+                        listing.files.insert(name, entry.oid);
+                        continue;
+                    }
+                    Some(why) => Some(SkipReason::UnsafePath(why)),
+                },
+                Err(_) => Some(SkipReason::NotUtf8),
+            };
+            if let Some(why) = why {
+                let shown = String::from_utf8_lossy(entry.filepath.as_ref()).into_owned();
+                listing.skipped.push(Skipped { path: path::shown(&shown), why });
+            }
+        }
+        listing.skipped.sort();
+        Ok(listing)
     }
 
     /// The blob id at `path`, without listing the whole tree when it has not been listed yet.
     fn blob_id(&self, path: &str) -> Result<Option<ObjectId>> {
+        if !path::is_safe(path) {
+            return Ok(None);
+        }
         if let Some(listing) = self.listing.get() {
-            return Ok(listing.get(path).copied());
+            return Ok(listing.files.get(path).copied());
         }
         let repo = self.repo.to_thread_local();
         let entry = repo
@@ -150,7 +174,11 @@ impl Tree for GitTree {
     }
 
     fn list(&self) -> Result<Vec<String>> {
-        Ok(self.listing()?.keys().cloned().collect())
+        Ok(self.listing()?.files.keys().cloned().collect())
+    }
+
+    fn skipped(&self) -> Result<Vec<Skipped>> {
+        Ok(self.listing()?.skipped.clone())
     }
 
     fn read(&self, path: &str) -> Result<Option<Vec<u8>>> {

@@ -3,6 +3,8 @@
 
 pub mod fs;
 pub mod git;
+pub mod lfs;
+pub mod path;
 pub mod range;
 
 pub use fs::{FsTree, WorkTree};
@@ -19,9 +21,15 @@ pub trait Tree: Send + Sync {
     fn commit(&self) -> Option<String> {
         None
     }
-    /// Every file path in the tree, sorted.
+    /// Every file path in the tree, sorted. Only paths [`path::is_safe`] accepts: the others
+    /// are in [`Tree::skipped`].
     fn list(&self) -> Result<Vec<String>>;
-    /// A file's bytes, or `None` when the path is absent.
+    /// What the tree holds but [`Tree::list`] leaves out, and why: refused paths, submodules,
+    /// nested repositories, special files. Sorted by path.
+    fn skipped(&self) -> Result<Vec<Skipped>> {
+        Ok(Vec::new())
+    }
+    /// A file's bytes, or `None` when the path is absent or refused by [`path::is_safe`].
     fn read(&self, path: &str) -> Result<Option<Vec<u8>>>;
     /// A content id (the git blob id where there is one) so unchanged files can be recognised
     /// without reading them twice. `None` when the tree cannot tell cheaply.
@@ -45,6 +53,44 @@ pub trait Tree: Send + Sync {
     /// [`Error::Git`]: crate::error::Error::Git
     fn history(&self, _paths: &[String]) -> Result<std::collections::BTreeMap<String, Vec<Version>>> {
         Ok(std::collections::BTreeMap::new())
+    }
+}
+
+/// An entry of a tree that is not compared.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Skipped {
+    /// As it may be shown ([`path::shown`]): control characters escaped.
+    pub path: String,
+    pub why: SkipReason,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum SkipReason {
+    /// [`path::refusal`]'s reason: the path could escape a folder or smuggle arguments.
+    UnsafePath(&'static str),
+    /// The name is not UTF-8.
+    NotUtf8,
+    /// A git submodule (or, in a folder, a nested repository): its files belong to another
+    /// repository and are not compared.
+    Submodule,
+    /// A FIFO, socket or device: reading it could block forever.
+    NotRegularFile,
+    /// A folder that cannot be listed (permissions, I/O): what it holds is unknown.
+    Unreadable(String),
+}
+
+impl SkipReason {
+    pub fn describe(&self) -> String {
+        match self {
+            SkipReason::UnsafePath(why) => format!("refused: {why}"),
+            SkipReason::NotUtf8 => "refused: the path is not UTF-8".to_string(),
+            SkipReason::Submodule => {
+                "a submodule: contracts inside submodules are not compared (compare them in their own repository)"
+                    .to_string()
+            }
+            SkipReason::NotRegularFile => "not a regular file (a FIFO, socket or device)".to_string(),
+            SkipReason::Unreadable(why) => format!("cannot be read: {why}"),
+        }
     }
 }
 

@@ -19,7 +19,7 @@ impl ParseCache {
         if let Some(parsed) = id.as_ref().and_then(|id| self.by_content.get(id)) {
             return Ok(parsed.clone());
         }
-        let bytes = tree.read(path)?.unwrap_or_default();
+        let bytes = crate::source::lfs::read_contract(tree, path)?.unwrap_or_default();
         let parsed = load::parse(path, &bytes)?;
         if let Some(id) = id {
             self.by_content.insert(id, parsed.clone());

@@ -107,7 +107,7 @@ impl<'a> Side<'a> {
         let id = self.tree.content_id(&repo_path);
         let parsed = match id.as_ref().and_then(|id| cache.by_blob.get(id)) {
             Some(parsed) => Some(parsed.clone()),
-            None => match self.tree.read(&repo_path)? {
+            None => match crate::source::lfs::read_contract(self.tree, &repo_path)? {
                 None => None,
                 Some(bytes) => {
                     errors::check_utf8(&repo_path, &bytes)?;
@@ -353,6 +353,12 @@ impl Plan {
     fn materialise(&mut self, work: &Path) -> Result<()> {
         self.dir = work.join(&self.dir);
         for (path, source) in &self.sources {
+            // Every path came through the source layer, which refuses these; a path that could
+            // leave `work` is never joined onto it, whatever a caller passes.
+            if let Some(why) = crate::source::path::refusal(path) {
+                let shown = crate::source::path::shown(path);
+                return Err(Error::input(&shown, 1, 1, format!("refused: {why}"), None));
+            }
             let target = self.dir.join(path);
             if let Some(parent) = target.parent() {
                 std::fs::create_dir_all(parent).map_err(|e| io(parent, e))?;
