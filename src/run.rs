@@ -70,9 +70,7 @@ impl Outcome {
 /// `contractdiff [RANGE]`: two git revisions, or a revision and the work tree.
 pub fn run_range(range: Option<&str>, cwd: &Path, options: &Options) -> Result<Outcome> {
     let sides = range::open(range, cwd)?;
-    let config = load_config(options, Some(sides.head.as_ref()))?;
-    let found = discover_both(sides.base.as_ref(), sides.head.as_ref(), &config, options)?;
-    Ok(compare(sides.base.as_ref(), sides.head.as_ref(), &found, &config, options))
+    run_trees(sides.base.as_ref(), sides.head.as_ref(), options)
 }
 
 /// `contractdiff diff OLD NEW`: two files or two folders, without git.
@@ -97,11 +95,7 @@ pub fn run_paths(old: &Path, new: &Path, options: &Options) -> Result<Outcome> {
             };
             Found { openapi, base: vec![file(b)], head: vec![file(h)], skipped: Vec::new(), errors: Vec::new() }
         }
-        (None, None) => {
-            let config = load_config(options, Some(&head))?;
-            let found = discover_both(&base, &head, &config, options)?;
-            return Ok(compare(&base, &head, &found, &config, options));
-        }
+        (None, None) => return run_trees(&base, &head, options),
         _ => {
             return Err(Error::usage(
                 "OLD and NEW must both be files or both be folders",
@@ -111,6 +105,15 @@ pub fn run_paths(old: &Path, new: &Path, options: &Options) -> Result<Outcome> {
     };
     let config = load_config(options, None)?;
     Ok(compare(&base, &head, &found, &config, options))
+}
+
+/// Two trees of any kind (folders, git revisions, or an embedder's own [`Tree`]), compared as
+/// `contractdiff diff` compares two folders: head's `contractdiff.toml` (or `--config`), then
+/// discovery, pairing and every engine.
+pub fn run_trees(base: &dyn Tree, head: &dyn Tree, options: &Options) -> Result<Outcome> {
+    let config = load_config(options, Some(head))?;
+    let found = discover_both(base, head, &config, options)?;
+    Ok(compare(base, head, &found, &config, options))
 }
 
 /// Every change between two files or folders, unjudged: for tests and embedding.

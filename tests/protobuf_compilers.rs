@@ -123,9 +123,9 @@ fn buf_corpus_cases_load_the_same_with_either_compiler() {
 }
 
 /// googleapis at two revisions a year apart (7,227 files, every path changed): the whole tree
-/// through both compilers. Slow in a debug build, so `.ci/run` runs it in release.
+/// through both compilers. Slow in a debug build, so benches/history.sh runs it in release.
 #[test]
-#[ignore = "needs ../shared/bench and a release build; run by .ci/run"]
+#[ignore = "needs ../shared/bench and a release build; benches/history.sh runs it"]
 fn googleapis_loads_the_same_with_either_compiler() {
     let bundle = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench/googleapis-protos.bundle");
     if !bundle.is_file() {

@@ -14,10 +14,10 @@ fn git(dir: &Path, args: &[&str]) -> String {
 }
 
 // Ignored by default: about 11 s in release (HEAD~30..HEAD changes many shared schemas), far
-// longer in a debug test build, which would stall every `cargo test`. `.ci/run` runs it.
+// longer in a debug test build, which would stall every `cargo test`. benches/history.sh runs it.
 // Run it with `cargo test --release --test stripe -- --ignored`; benches/stripe.sh times it.
 #[test]
-#[ignore = "slow in a debug build; .ci/run runs it in release: cargo test --release --test stripe -- --ignored"]
+#[ignore = "slow in a debug build; benches/history.sh runs it in release"]
 fn stripe_history_head_30_to_head() {
     let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let bundle = manifest.join(BUNDLE);

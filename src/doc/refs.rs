@@ -430,29 +430,14 @@ fn follow_pointer<'a>(root: &'a Node, pointer: &[String]) -> Option<&'a Node> {
 mod tests {
     use super::*;
 
-    /// A tree held in memory: path → bytes.
-    struct MemTree(BTreeMap<String, Vec<u8>>);
+    use crate::source::mem::MemTree;
 
-    impl MemTree {
-        fn new(files: &[(&str, &str)]) -> Self {
-            MemTree(files.iter().map(|(p, t)| (p.to_string(), t.as_bytes().to_vec())).collect())
-        }
-    }
-
-    impl Tree for MemTree {
-        fn label(&self) -> String {
-            "test tree".into()
-        }
-        fn list(&self) -> Result<Vec<String>> {
-            Ok(self.0.keys().cloned().collect())
-        }
-        fn read(&self, path: &str) -> Result<Option<Vec<u8>>> {
-            Ok(self.0.get(path).cloned())
-        }
+    fn tree(files: &[(&str, &str)]) -> MemTree {
+        MemTree::new("test tree", files.iter().map(|(p, t)| (p.to_string(), t.as_bytes().to_vec())))
     }
 
     fn load(files: &[(&str, &str)], entry: &str) -> Result<Workspace> {
-        Workspace::load(&MemTree::new(files), entry, RefPolicy::default())
+        Workspace::load(&tree(files), entry, RefPolicy::default())
     }
 
     fn fail(files: &[(&str, &str)], entry: &str) -> String {
@@ -534,7 +519,7 @@ mod tests {
         let err = fail(&files, "a.yaml");
         assert!(err.starts_with("a.yaml:2:9: remote $ref refused"), "{err}");
         let policy = RefPolicy { allow_remote: true };
-        let ws = Workspace::load(&MemTree::new(&files), "a.yaml", policy).unwrap();
+        let ws = Workspace::load(&tree(&files), "a.yaml", policy).unwrap();
         let x = ws.root().root.get("x").unwrap();
         let (_, node, id) = ws.deref(ws.root(), x);
         assert!(std::ptr::eq(node, x), "a remote ref stays unresolved");

@@ -4,6 +4,7 @@
 pub mod fs;
 pub mod git;
 pub mod lfs;
+pub mod mem;
 pub mod path;
 pub mod range;
 

@@ -4,28 +4,11 @@
 use super::diff;
 use crate::change::Change;
 use crate::doc::{RefPolicy, Workspace};
-use crate::error::Result;
-use crate::source::Tree;
+use crate::source::mem::MemTree;
 
-/// A revision held in memory: `(path, text)` pairs, the first being the entry document.
-struct Files(Vec<(&'static str, String)>);
-
-impl Tree for Files {
-    fn label(&self) -> String {
-        "memory".into()
-    }
-    fn list(&self) -> Result<Vec<String>> {
-        let mut paths: Vec<String> = self.0.iter().map(|(p, _)| p.to_string()).collect();
-        paths.sort();
-        Ok(paths)
-    }
-    fn read(&self, path: &str) -> Result<Option<Vec<u8>>> {
-        Ok(self.0.iter().find(|(p, _)| *p == path).map(|(_, t)| t.as_bytes().to_vec()))
-    }
-}
-
+/// A revision held in memory from `(path, text)` pairs, the first being the entry document.
 fn workspace(files: &[(&'static str, &str)]) -> Workspace {
-    let tree = Files(files.iter().map(|(p, t)| (*p, t.to_string())).collect());
+    let tree = MemTree::new("memory", files.iter().map(|(p, t)| (p.to_string(), t.as_bytes().to_vec())));
     Workspace::load(&tree, files[0].0, RefPolicy::default()).expect("test document loads")
 }
 
