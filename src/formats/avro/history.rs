@@ -32,24 +32,26 @@ pub fn earlier_model(base: &Revision, path: &str, version: &Version, cache: &mut
     };
     let g = base.group_index(path)?;
     let group = &base.groups[g];
-    // The groups of the scope this content joins, besides the file's own.
-    let joined: BTreeSet<usize> = match load::scan(path, &parsed) {
-        Ok(names) => base.grouping.joined(path, &names).iter().filter_map(|f| base.group_index(f)).collect(),
-        Err(error) => {
+    // The groups of its scope this content would be built with, besides the file's own.
+    // (A scope built whole is one group: nothing to join, no need to scan.)
+    let joined: BTreeSet<usize> = match base.was_split(path).then(|| load::scan(path, &parsed)) {
+        None => BTreeSet::new(),
+        Some(Ok(names)) => base.joined(path, &names),
+        Some(Err(error)) => {
             skipped(&error);
             return None;
         }
     };
     let entangled = || {
         let mut files = vec![(path.to_string(), parsed.clone())];
-        for other in joined.iter().copied().chain([g]).collect::<BTreeSet<_>>() {
+        for other in joined.iter().copied().chain([g]) {
             let others = base.groups[other].files.iter().filter(|p| p.as_str() != path);
             files.extend(others.map(|p| (p.clone(), base.parsed[p].clone())));
         }
         files[1..].sort_by(|a, b| a.0.cmp(&b.0));
         whole_build(path, &files, &skipped)
     };
-    if joined.iter().any(|other| *other != g) {
+    if !joined.is_empty() {
         return entangled();
     }
     match load::build_earlier(&group.loaded, path, &parsed) {

@@ -43,6 +43,17 @@ pub struct Loaded {
     files: HashMap<String, FileNames>,
     /// Each full name any file tried to define, and the files that did (in load order).
     defined_by: HashMap<String, Vec<String>>,
+    /// Two of the files define a full name differently (one of them was refused for it).
+    pub conflicted: bool,
+    /// A file was refused for a name none of the files defines.
+    pub unknown: bool,
+}
+
+impl Loaded {
+    /// Each full name a file tried to define, and those files (in load order).
+    pub fn defined(&self) -> impl Iterator<Item = (&String, &Vec<String>)> {
+        self.defined_by.iter()
+    }
 }
 
 /// One file's part in its revision's names.
@@ -167,6 +178,7 @@ pub fn build_within(files: &[(String, Arc<Parsed>)], around: Option<&dyn Around>
         }
     }
     loaded.model = builder.model;
+    (loaded.conflicted, loaded.unknown) = (builder.conflicted, builder.unknown);
     loaded
 }
 
@@ -188,6 +200,9 @@ struct Builder<'a> {
     defined: HashMap<String, (String, &'a DocNode)>,
     pending: Pending,
     around: Option<&'a dyn Around>,
+    /// What [`Loaded::conflicted`] and [`Loaded::unknown`] say.
+    conflicted: bool,
+    unknown: bool,
 }
 
 struct FileCtx<'a> {
@@ -386,6 +401,7 @@ impl<'a> Builder<'a> {
                 ));
             }
             Some((other, first)) if *first != node => {
+                self.conflicted = true;
                 let span = first.get("name").map_or(first.span, |n| n.span);
                 let hint = match self.around {
                     Some(around) => around.duplicate_hint(),
@@ -518,10 +534,11 @@ impl<'a> Builder<'a> {
             match candidates.iter().find_map(|c| self.model.names.get(c)) {
                 Some(&target) => self.model.nodes[*id].kind = Kind::Ref(Some(target)),
                 None => {
+                    self.unknown = true;
                     return Err(match self.around.and_then(|around| around.unknown(candidates)) {
                         Some((message, hint)) => error_at(path, text, *span, message, &hint),
                         None => unknown_type(path, text, *span, candidates),
-                    })
+                    });
                 }
             }
         }

@@ -53,7 +53,7 @@ pub fn pair(
             None => unnamed_head.push(*path),
         }
     }
-    let scope = |rev: &Revision, path: &str| rev.grouping.scope(path).cloned();
+    let scope = |rev: &Revision, path: &str| rev.scope(path).cloned();
     let same_content =
         |b: &str, h: &str| matches!((ctx.base.content_id(b), ctx.head.content_id(h)), (Some(x), Some(y)) if x == y);
     for (_, (mut bs, mut hs)) in by_name {

@@ -5,12 +5,15 @@
 //! scopes: a `v1/` and a `v2/` folder, per-service copies or test fixtures may each define
 //! `com.acme.User` their own way.
 //!
-//! Inside a scope, files are **grouped**: a file joins every file of its scope that defines a
-//! name it uses (and so, through them, the files those use). Each group is built as one model
-//! (`load::build_within`), where a full name defined differently twice is an error. Unrelated
+//! A scope is built as one model (`load::build_within`). Only when two of its files define a
+//! full name differently is it [`split`] into **groups**: a file joins every file of its scope
+//! that defines a name it uses (and so, through them, the files those use), and each group is
+//! built as one model, where a full name defined differently twice is still an error. Unrelated
 //! files of one scope that reuse a full name (the `base.avsc` and `head.avsc` of a test case)
 //! never meet, so they never conflict; as soon as a file uses that name, the two definitions are
-//! in one group and the conflict is reported with both places.
+//! in one group and the conflict is reported with both places. (Without a conflict, grouping
+//! would give the same findings: unrelated files share no types. Skipping it keeps one build
+//! per scope, with no second pass over the files.)
 
 use super::load::{self, Around, Parsed, Scanned};
 use crate::config::Config;
@@ -66,117 +69,102 @@ pub fn folder(path: &str) -> &str {
     path.rsplit_once('/').map_or("", |(folder, _)| folder)
 }
 
-/// One revision's files sorted into scopes and groups.
+/// A scope whose files define a full name differently, split into groups.
 #[derive(Debug, Default)]
-pub struct Grouping {
+pub struct Split {
     /// Each group's files, in path order; groups ordered by their first file.
     pub groups: Vec<Vec<String>>,
-    /// File → its group.
-    pub group_of: BTreeMap<String, usize>,
     /// Files that do not load whatever the others (see [`load::scan`]).
     pub errors: BTreeMap<String, Error>,
-    scope_of: BTreeMap<String, ScopeId>,
-    /// Per scope, each full name and the files defining it (path order).
-    defined: HashMap<ScopeId, HashMap<String, Vec<String>>>,
-    /// Each full name and the files defining it anywhere in the revision (path order).
-    anywhere: HashMap<String, Vec<String>>,
+    /// Each full name and the files of the scope defining it (path order).
+    pub defined: Defined,
 }
 
-impl Grouping {
-    /// Sort `parsed` (one revision's Avro files) into scopes and groups.
-    pub fn of(scopes: &Scopes, parsed: &BTreeMap<String, Arc<Parsed>>) -> Grouping {
-        let mut grouping = Grouping::default();
-        let mut scanned: Vec<(&str, Scanned)> = Vec::new();
-        for (path, file) in parsed {
-            let scope = scopes.of(path);
-            grouping.scope_of.insert(path.clone(), scope.clone());
-            match load::scan(path, file) {
-                Ok(names) => {
-                    for name in &names.defines {
-                        let in_scope = grouping.defined.entry(scope.clone()).or_default();
-                        let files = in_scope.entry(name.clone()).or_default();
-                        if files.last() != Some(path) {
-                            files.push(path.clone());
-                            grouping.anywhere.entry(name.clone()).or_default().push(path.clone());
-                        }
+/// Full name → the files of one scope that define it, in path order.
+pub type Defined = HashMap<String, Vec<String>>;
+
+/// Sort the files of one scope (path order) into groups: each file with the files defining the
+/// names it uses.
+pub fn split(files: &[(String, Arc<Parsed>)]) -> Split {
+    let mut split = Split::default();
+    let mut scanned: Vec<(&str, Scanned)> = Vec::new();
+    for (path, file) in files {
+        match load::scan(path, file) {
+            Ok(names) => {
+                for name in &names.defines {
+                    let definers = split.defined.entry(name.clone()).or_default();
+                    if definers.last() != Some(path) {
+                        definers.push(path.clone());
                     }
-                    scanned.push((path, names));
                 }
-                Err(error) => {
-                    grouping.errors.insert(path.clone(), error);
-                }
+                scanned.push((path, names));
+            }
+            Err(error) => {
+                split.errors.insert(path.clone(), error);
             }
         }
-        let index: HashMap<&str, usize> = scanned.iter().enumerate().map(|(i, (p, _))| (*p, i)).collect();
-        let mut sets = Sets::new(scanned.len());
-        for (i, (path, names)) in scanned.iter().enumerate() {
-            for other in grouping.joined(path, names) {
-                sets.union(i, index[other.as_str()]);
-            }
-        }
-        let mut by_root: BTreeMap<usize, Vec<String>> = BTreeMap::new();
-        for (i, (path, _)) in scanned.iter().enumerate() {
-            by_root.entry(sets.find(i)).or_default().push(path.to_string());
-        }
-        let mut groups: Vec<Vec<String>> = by_root.into_values().collect();
-        groups.sort();
-        for (g, files) in groups.iter().enumerate() {
-            for file in files {
-                grouping.group_of.insert(file.clone(), g);
-            }
-        }
-        grouping.groups = groups;
-        grouping
     }
-
-    /// The files of `path`'s scope that a content of `path` with these names joins: for each
-    /// name it uses, the files defining the first candidate defined at all (by the content
-    /// itself, which then joins nothing, or by others), as a build resolves it.
-    pub fn joined(&self, path: &str, names: &Scanned) -> BTreeSet<String> {
-        let mut joined = BTreeSet::new();
-        let Some(in_scope) = self.scope_of.get(path).and_then(|scope| self.defined.get(scope)) else { return joined };
-        for candidates in &names.uses {
-            for candidate in candidates {
-                if names.defines.contains(candidate) {
-                    break;
-                }
-                if let Some(files) = in_scope.get(candidate) {
-                    joined.extend(files.iter().filter(|f| f.as_str() != path).cloned());
-                    break;
-                }
-            }
+    let index: HashMap<&str, usize> = scanned.iter().enumerate().map(|(i, (p, _))| (*p, i)).collect();
+    let mut sets = Sets::new(scanned.len());
+    for (i, (path, names)) in scanned.iter().enumerate() {
+        for other in joined(&split.defined, path, names) {
+            sets.union(i, index[other.as_str()]);
         }
-        joined
     }
-
-    /// The scope of `path` (a file that parsed).
-    pub fn scope(&self, path: &str) -> Option<&ScopeId> {
-        self.scope_of.get(path)
+    let mut by_root: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+    for (i, (path, _)) in scanned.iter().enumerate() {
+        by_root.entry(sets.find(i)).or_default().push(path.to_string());
     }
-
-    /// What the build of group `g` should tell of its scope and the rest of the revision.
-    pub fn around<'s>(&'s self, scopes: &'s Scopes<'s>, g: usize) -> GroupAround<'s> {
-        let first = &self.groups[g][0];
-        GroupAround { grouping: self, scopes, scope: &self.scope_of[first], file: first }
-    }
+    split.groups = by_root.into_values().collect();
+    split.groups.sort();
+    split
 }
 
-/// [`Around`] for one group: names defined in other scopes, and the scope rule in hints.
-pub struct GroupAround<'s> {
-    grouping: &'s Grouping,
-    scopes: &'s Scopes<'s>,
-    scope: &'s ScopeId,
-    /// One file of the group, to suggest a glob with.
-    file: &'s str,
+/// The files of a scope (whose names are `defined`) that a content of `path` with these names
+/// joins: for each name it uses, the files defining the first candidate defined at all (by the
+/// content itself, which then joins nothing, or by others), as a build resolves it.
+pub fn joined(defined: &Defined, path: &str, names: &Scanned) -> BTreeSet<String> {
+    let mut joined = BTreeSet::new();
+    for candidates in &names.uses {
+        for candidate in candidates {
+            if names.defines.contains(candidate) {
+                break;
+            }
+            if let Some(files) = defined.get(candidate) {
+                joined.extend(files.iter().filter(|f| f.as_str() != path).cloned());
+                break;
+            }
+        }
+    }
+    joined
 }
 
-impl Around for GroupAround<'_> {
+/// The names defined anywhere in a revision, to say where a name a scope lacks is.
+#[derive(Debug, Default)]
+pub struct Elsewhere {
+    /// Full name → every file of the revision that defines it (path order).
+    pub defined: HashMap<String, BTreeSet<String>>,
+    pub scope_of: BTreeMap<String, ScopeId>,
+}
+
+/// [`Around`] for the build of files of one scope: the scope rule in hints, and (with
+/// `elsewhere`) where a name the scope lacks is defined.
+pub struct ScopeAround<'s> {
+    pub scopes: &'s Scopes<'s>,
+    pub scope: &'s ScopeId,
+    /// One file of the build, to suggest a glob with.
+    pub file: &'s str,
+    pub elsewhere: Option<&'s Elsewhere>,
+}
+
+impl Around for ScopeAround<'_> {
     fn unknown(&self, candidates: &[String]) -> Option<(String, String)> {
-        let outside = |files: &Vec<String>| -> Vec<String> {
-            files.iter().filter(|f| self.grouping.scope_of.get(*f) != Some(self.scope)).cloned().collect()
+        let elsewhere = self.elsewhere?;
+        let outside = |files: &BTreeSet<String>| -> Vec<String> {
+            files.iter().filter(|f| elsewhere.scope_of.get(*f) != Some(self.scope)).cloned().collect()
         };
         let (name, files) = candidates.iter().find_map(|c| {
-            let files = outside(self.grouping.anywhere.get(c)?);
+            let files = outside(elsewhere.defined.get(c)?);
             (!files.is_empty()).then_some((c, files))
         })?;
         let there = &files[0];
@@ -188,7 +176,7 @@ impl Around for GroupAround<'_> {
         let message =
             format!("unknown type `{name}` in this file's scope ({here}): it is defined in {there}{more}, outside it");
         let hint = if self.scopes.by_config() {
-            let theirs = self.scopes.describe(&self.grouping.scope_of[there]);
+            let theirs = self.scopes.describe(&elsewhere.scope_of[there]);
             format!(
                 "named types resolve within a scope, and each file belongs to the first `[[contracts]]` entry \
                  matching it ({there} to {theirs}): make one entry match both files, or define `{name}` in this scope"
@@ -255,9 +243,8 @@ mod tests {
     use super::*;
     use crate::config::ContractSpec;
 
-    fn grouping(config: &Config, files: &[(&str, &str)]) -> Grouping {
-        let parsed = files.iter().map(|(p, t)| (p.to_string(), load::parse(p, t.as_bytes()).unwrap())).collect();
-        Grouping::of(&Scopes::new(config), &parsed)
+    fn parsed(files: &[(&str, &str)]) -> Vec<(String, Arc<Parsed>)> {
+        files.iter().map(|(p, t)| (p.to_string(), load::parse(p, t.as_bytes()).unwrap())).collect()
     }
 
     fn record(name: &str, uses: &[&str]) -> String {
@@ -282,7 +269,7 @@ mod tests {
     }
 
     #[test]
-    fn files_group_by_the_names_they_use_within_their_scope_only() {
+    fn files_of_a_scope_group_by_the_names_they_use() {
         let files = [
             ("v1/a.avsc", record("A", &["B"])),
             ("v1/b.avsc", record("B", &[])),
@@ -292,27 +279,30 @@ mod tests {
             ("v2/b.avsc", record("B", &["string"])),
         ];
         let files: Vec<(&str, &str)> = files.iter().map(|(p, t)| (*p, t.as_str())).collect();
-        let g = grouping(&Config::default(), &files);
+        let (v1, v2) = (parsed(&files[..4]), parsed(&files[4..]));
         // v1/a uses B, which two files of v1 define: all three load together (and conflict
-        // there); v1/lone defines an `A` nobody uses by name: alone. v2 never meets v1.
+        // there); v1/lone defines an `A` nobody uses by name: alone.
+        let split = split(&v1);
         assert_eq!(
-            g.groups,
-            vec![
-                vec!["v1/a.avsc".to_string(), "v1/b.avsc".into(), "v1/c.avsc".into()],
-                vec!["v1/lone.avsc".into()],
-                vec!["v2/a.avsc".into(), "v2/b.avsc".into()],
-            ]
+            split.groups,
+            vec![vec!["v1/a.avsc".to_string(), "v1/b.avsc".into(), "v1/c.avsc".into()], vec!["v1/lone.avsc".into()]]
         );
-        assert!(g.errors.is_empty());
+        assert!(split.errors.is_empty());
+        assert_eq!(split.defined["B"], ["v1/b.avsc", "v1/c.avsc"]);
+        assert_eq!(super::split(&v2).groups, vec![vec!["v2/a.avsc".to_string(), "v2/b.avsc".into()]]);
     }
 
     #[test]
     fn a_name_defined_in_another_scope_is_said_with_its_file_and_a_glob() {
-        let (money, order) = (record("Money", &[]), record("Order", &["Money"]));
-        let g = grouping(&Config::default(), &[("common/money.avsc", &money), ("orders/order.avsc", &order)]);
         let none = Config::default();
         let scopes = Scopes::new(&none);
-        let around = g.around(&scopes, g.group_of["orders/order.avsc"]);
+        let files = ["common/money.avsc", "orders/order.avsc"];
+        let elsewhere = Elsewhere {
+            defined: HashMap::from([("Money".to_string(), BTreeSet::from([files[0].to_string()]))]),
+            scope_of: files.iter().map(|f| (f.to_string(), scopes.of(f))).collect(),
+        };
+        let scope = scopes.of(files[1]);
+        let around = ScopeAround { scopes: &scopes, scope: &scope, file: files[1], elsewhere: Some(&elsewhere) };
         let (message, hint) = around.unknown(&["Money".to_string()]).unwrap();
         assert_eq!(
             message,
@@ -320,5 +310,8 @@ mod tests {
         );
         assert!(hint.contains(r#"path = "{orders/*.avsc,common/*.avsc}""#), "{hint}");
         assert_eq!(around.unknown(&["Nowhere".to_string()]), None, "defined nowhere: a plain unknown type");
+        let common = scopes.of(files[0]);
+        let same = ScopeAround { scope: &common, ..around };
+        assert_eq!(same.unknown(&["Money".to_string()]), None, "defined in the same scope: it failed there");
     }
 }

@@ -560,16 +560,17 @@ fn files_moved_to_another_folder_pair_by_root_name_unless_ambiguous() {
 fn an_earlier_version_may_use_names_of_its_scope_the_current_one_does_not() {
     let e = r#"{"type":"enum","name":"E","symbols":["A","B"]}"#;
     let oldest = r#"{"type":"record","name":"R","fields":[{"name":"x","type":"E"}]}"#;
-    // base's r.avsc uses nothing: it is a group of its own, apart from e.avsc.
-    let mut base = mem(&[("s/e.avsc", e), ("s/r.avsc", r#"{"type":"record","name":"R","fields":[]}"#)]);
+    // Two unrelated files define `X` differently, so the scope is split into groups; base's
+    // r.avsc uses nothing: it is a group of its own, apart from e.avsc.
+    let (x1, x2) = (r#"{"type":"fixed","name":"X","size":1}"#, r#"{"type":"fixed","name":"X","size":2}"#);
+    let r_now = r#"{"type":"record","name":"R","fields":[]}"#;
+    let mut base = mem(&[("s/e.avsc", e), ("s/r.avsc", r_now), ("s/x1.avsc", x1), ("s/x2.avsc", x2)]);
     base.history.insert(
         "s/r.avsc".into(),
         vec![Version { commit: "b".repeat(40), content_id: "old".into(), bytes: oldest.as_bytes().to_vec() }],
     );
-    let head = mem(&[
-        ("s/e.avsc", e),
-        ("s/r.avsc", r#"{"type":"record","name":"R","fields":[{"name":"x","type":"string","default":""}]}"#),
-    ]);
+    let r_next = r#"{"type":"record","name":"R","fields":[{"name":"x","type":"string","default":""}]}"#;
+    let head = mem(&[("s/e.avsc", e), ("s/r.avsc", r_next), ("s/x1.avsc", x1), ("s/x2.avsc", x2)]);
     let out = run(&base, &head, &Config::default(), Some(Compat::BackwardTransitive));
     let r = out.iter().map(|c| c.as_ref().unwrap()).find(|c| c.head.as_ref().unwrap().path == "s/r.avsc").unwrap();
     let mismatch = r.changes.iter().find(|c| c.rule == "avro.type-mismatch").expect("against the oldest version");
