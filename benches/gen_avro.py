@@ -5,7 +5,8 @@
 
 Revision 0 has N files (default 1000) under schemas/dNN/: the first fifth define shared named
 types (enums, fixed, small records) in namespace com.acme.bench.common; the rest are records of
-8 to 12 fields, several of which name a shared type defined in another file.
+8 to 12 fields, several of which name a shared type defined in another file (and folder): so
+DIR also gets a contractdiff.toml whose one `[[contracts]]` entry makes schemas/ one Avro scope.
 
 Each later revision r changes 10 record files, chosen by a generator seeded with r, so the same
 REV always gives the same bytes. The changes are compatible under `backward` (a field added
@@ -146,6 +147,9 @@ def main():
             pass
         with open(full, "w") as f:
             f.write(text)
+    # Names resolve within a scope, by default one folder; the shared types cross folders.
+    with open(os.path.join(args.dir, "contractdiff.toml"), "w") as f:
+        f.write('[[contracts]]\npath = "schemas/**/*.avsc"\n')
 
 
 if __name__ == "__main__":

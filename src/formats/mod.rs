@@ -3,8 +3,8 @@
 //!
 //! OpenAPI contracts are one entry file each and go through `run.rs`'s pairing; Protobuf (a
 //! module of files compared by fully-qualified names) and Avro (files whose named types resolve
-//! across the whole revision) see all their files of both revisions at once, through
-//! [`Context`], and answer one [`Compared`] per contract.
+//! across the files of a scope: a folder or a `[[contracts]]` entry) see all their files of both
+//! revisions at once, through [`Context`], and answer one [`Compared`] per contract.
 
 pub mod avro;
 pub mod jsonschema;

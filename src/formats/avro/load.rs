@@ -1,7 +1,9 @@
-//! Files → [`Model`]: every `.avsc` of a revision parsed from the spanned JSON tree into one arena
-//! in which named types resolve across files by full name. Everything a reader would refuse is
-//! refused here, with its place: unknown type names, defaults that do not match their type,
-//! duplicate fields, symbols or union branches, names defined twice.
+//! Files → [`Model`]: a group of `.avsc` files (those of one scope that use one another's names,
+//! see `scope.rs`) parsed from the spanned JSON tree into one arena in which named types resolve
+//! across the files by full name. Everything a reader would refuse is refused here, with its
+//! place: unknown type names, defaults that do not match their type, duplicate fields, symbols
+//! or union branches, names defined twice. [`scan`] reads what one file defines and uses, alone:
+//! what decides which files are built together.
 
 use super::defaults::valid_default;
 use super::logical;
@@ -41,6 +43,17 @@ pub struct Loaded {
     files: HashMap<String, FileNames>,
     /// Each full name any file tried to define, and the files that did (in load order).
     defined_by: HashMap<String, Vec<String>>,
+    /// Two of the files define a full name differently (one of them was refused for it).
+    pub conflicted: bool,
+    /// A file was refused for a name none of the files defines.
+    pub unknown: bool,
+}
+
+impl Loaded {
+    /// Each full name a file tried to define, and those files (in load order).
+    pub fn defined(&self) -> impl Iterator<Item = (&String, &Vec<String>)> {
+        self.defined_by.iter()
+    }
 }
 
 /// One file's part in its revision's names.
@@ -69,10 +82,45 @@ fn primitive(name: &str) -> Option<Kind> {
     })
 }
 
+/// What the files around a build (its scope, the rest of the revision) tell its errors: the
+/// build itself sees only its own files.
+pub trait Around {
+    /// For a name none of the build's files defines (`candidates`, as [`Scanned::uses`]): the
+    /// message and hint to give instead of a plain "unknown type", when the name is defined
+    /// somewhere the file cannot see.
+    fn unknown(&self, candidates: &[String]) -> Option<(String, String)>;
+    /// The hint for a full name two files of the build define differently.
+    fn duplicate_hint(&self) -> String;
+}
+
+/// What one file defines and the names it uses, read without any other file.
+#[derive(Debug, Default)]
+pub struct Scanned {
+    /// Every full name it defines, in order.
+    pub defines: Vec<String>,
+    /// Each reference: the full names it may mean, first first (as a build resolves them).
+    pub uses: Vec<Vec<String>>,
+}
+
+/// `parsed` read alone: its names, or the error any build gives it whatever the other files
+/// (everything [`build`] refuses in a file before it looks at other files).
+pub fn scan(path: &str, parsed: &Parsed) -> Result<Scanned> {
+    let mut builder = Builder::default();
+    let mut file = FileCtx::new(path, &parsed.text);
+    builder.root(&mut file, &parsed.doc.root)?;
+    let uses = builder.pending.refs.into_iter().map(|(_, candidates, _)| candidates).collect();
+    Ok(Scanned { defines: file.attempted, uses })
+}
+
 /// Build one model from `files` (path, parsed file). Names defined in any of them are visible
 /// to all; a file that fails is left out and its error kept.
 pub fn build(files: &[(String, Arc<Parsed>)]) -> Loaded {
-    let mut builder = Builder::default();
+    build_within(files, None)
+}
+
+/// [`build`], its errors told by `around` what lies outside `files`.
+pub fn build_within(files: &[(String, Arc<Parsed>)], around: Option<&dyn Around>) -> Loaded {
+    let mut builder = Builder { around, ..Builder::default() };
     let mut checks: Vec<(usize, Pending)> = Vec::new();
     let mut loaded = Loaded::default();
     for (index, (path, parsed)) in files.iter().enumerate() {
@@ -130,6 +178,7 @@ pub fn build(files: &[(String, Arc<Parsed>)]) -> Loaded {
         }
     }
     loaded.model = builder.model;
+    (loaded.conflicted, loaded.unknown) = (builder.conflicted, builder.unknown);
     loaded
 }
 
@@ -150,6 +199,10 @@ struct Builder<'a> {
     /// file is the same type, copied; a different one is a conflict).
     defined: HashMap<String, (String, &'a DocNode)>,
     pending: Pending,
+    around: Option<&'a dyn Around>,
+    /// What [`Loaded::conflicted`] and [`Loaded::unknown`] say.
+    conflicted: bool,
+    unknown: bool,
 }
 
 struct FileCtx<'a> {
@@ -348,10 +401,16 @@ impl<'a> Builder<'a> {
                 ));
             }
             Some((other, first)) if *first != node => {
+                self.conflicted = true;
+                let span = first.get("name").map_or(first.span, |n| n.span);
+                let hint = match self.around {
+                    Some(around) => around.duplicate_hint(),
+                    None => "define each named type in one file and refer to it by its full name elsewhere".into(),
+                };
                 return Err(file.error(
                     name_node.span,
-                    format!("`{full}` is already defined differently in {other}"),
-                    "define each named type in one file and refer to it by its full name elsewhere",
+                    format!("`{full}` is already defined differently at {other}:{}:{}", span.line, span.column),
+                    &hint,
                 ));
             }
             // The same definition copied into several files: one type.
@@ -474,7 +533,13 @@ impl<'a> Builder<'a> {
         for (id, candidates, span) in &pending.refs {
             match candidates.iter().find_map(|c| self.model.names.get(c)) {
                 Some(&target) => self.model.nodes[*id].kind = Kind::Ref(Some(target)),
-                None => return Err(unknown_type(path, text, *span, candidates)),
+                None => {
+                    self.unknown = true;
+                    return Err(match self.around.and_then(|around| around.unknown(candidates)) {
+                        Some((message, hint)) => error_at(path, text, *span, message, &hint),
+                        None => unknown_type(path, text, *span, candidates),
+                    });
+                }
             }
         }
         Ok(())
@@ -532,7 +597,7 @@ fn unknown_type(path: &str, text: &str, span: Span, candidates: &[String]) -> Er
         text,
         span,
         format!("unknown type `{}`", candidates[0]),
-        "define it in this file or in another .avsc of the same revision, or write its full name (namespace.Name)",
+        "define it in this file or in another .avsc of its scope (its folder, or its `[[contracts]]` entry), or write its full name (namespace.Name)",
     )
 }
 

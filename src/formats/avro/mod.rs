@@ -1,6 +1,9 @@
 //! The Avro engine: Schema Registry–grade compatibility for `.avsc` files.
 //!
-//! - `load.rs`: files → one [`model::Model`] per revision, named types resolved across files;
+//! - `scope.rs`: which files see each other's names (a file's folder or its `[[contracts]]`
+//!   entry), and the groups of files that use each other's names; `revision.rs`: a revision's
+//!   files parsed, grouped, each group built.
+//! - `load.rs`: files → one [`model::Model`] per group, named types resolved across its files;
 //!   `load/earlier.rs`: an earlier content of one file against the revision already built (the
 //!   transitive levels' models, without building the revision again per version).
 //! - `check.rs`: the specification's schema resolution with Java's semantics, every finding.
@@ -24,6 +27,8 @@ pub mod logical;
 pub mod model;
 pub mod names;
 mod pairing;
+mod revision;
+pub mod scope;
 mod versioning;
 
 use crate::change::{Change, Loc, Removal};
@@ -34,8 +39,9 @@ use crate::report::ContractSide;
 use cache::ParseCache;
 use directions::{directions, Directions};
 use history::{earlier_model, short};
-use load::{Loaded, Parsed};
 use model::{Id, Model};
+use revision::{Group, Revision};
+use scope::Scopes;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 use versioning::{bump, version_of};
@@ -71,48 +77,16 @@ impl Compat {
     }
 }
 
-/// One revision's files: parsed texts by path and the model built from those that loaded.
-struct Side {
-    parsed: BTreeMap<String, Arc<Parsed>>,
-    loaded: Loaded,
-    graph: deps::FileGraph,
-    /// Files that could not even be read or parsed.
-    unreadable: BTreeMap<String, crate::error::Error>,
-}
-
-fn load_side(tree: &dyn crate::source::Tree, files: &[ContractFile], cache: &mut ParseCache) -> Side {
-    let mut parsed = BTreeMap::new();
-    let mut unreadable = BTreeMap::new();
-    for file in files {
-        match cache.get(tree, &file.path) {
-            Ok(p) => {
-                parsed.insert(file.path.clone(), p);
-            }
-            Err(e) => {
-                unreadable.insert(file.path.clone(), e);
-            }
-        }
-    }
-    let list: Vec<(String, Arc<Parsed>)> = parsed.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
-    let loaded = load::build(&list);
-    let graph = deps::FileGraph::of(&loaded.model);
-    Side { parsed, loaded, graph, unreadable }
-}
-
-impl Side {
-    fn error(&mut self, path: &str) -> Option<crate::error::Error> {
-        self.unreadable.remove(path).or_else(|| self.loaded.errors.remove(path))
-    }
-}
-
 /// Compare the Avro contracts among `base` and `head` (all `.avsc` contract files of each
-/// revision; named types resolve across them): one [`Compared`] per contract.
+/// revision; named types resolve within each file's scope, see `scope.rs`): one [`Compared`] per
+/// contract.
 pub fn compare(ctx: &Context, base: &[ContractFile], head: &[ContractFile]) -> Vec<Result<Compared>> {
+    let scopes = Scopes::new(ctx.config);
     let mut cache = ParseCache::default();
-    let mut base_side = load_side(ctx.base, base, &mut cache);
-    let mut head_side = load_side(ctx.head, head, &mut cache);
+    let mut base_rev = Revision::load(ctx.base, base, &scopes, &mut cache);
+    let mut head_rev = Revision::load(ctx.head, head, &scopes, &mut cache);
     let single = ctx.base.entry().is_some() && ctx.head.entry().is_some();
-    let pairs = pairing::pair(base, head, single, &base_side.loaded, &head_side.loaded);
+    let pairs = pairing::pair(ctx, (base, head), single, (&base_rev, &head_rev));
 
     // One history walk for every base file a transitive level needs.
     let levels: Vec<Compat> = level::for_contracts(ctx, &pairs);
@@ -135,84 +109,109 @@ pub fn compare(ctx: &Context, base: &[ContractFile], head: &[ContractFile]) -> V
     let mut out: Vec<Option<Result<Compared>>> = pairs
         .iter()
         .map(|pair| {
-            let head_error = pair.head.as_deref().and_then(|p| head_side.error(p));
-            let base_error = pair.base.as_deref().and_then(|p| base_side.error(p));
+            let head_error = pair.head.as_deref().and_then(|p| head_rev.error(p));
+            let base_error = pair.base.as_deref().and_then(|p| base_rev.error(p));
             head_error.or(base_error).map(Err)
         })
         .collect();
+    let (base_rev, head_rev) = (&base_rev, &head_rev);
     // Contracts that reach fewer files first: a cause in a type several contracts use is
     // reported once, in the first (mostly the file defining the type), by checkers shared per
-    // level.
-    let reach = |pair: &pairing::Pair| pair.head.as_ref().map(|p| head_side.graph.reached(p).len()).unwrap_or(0);
+    // pair of groups and level.
+    let reach = |pair: &pairing::Pair| match pair.head.as_deref() {
+        Some(path) => head_rev.group(path).map_or(0, |g| g.graph.reached(path).len()),
+        None => 0,
+    };
     let mut order: Vec<usize> = (0..pairs.len()).filter(|i| out[*i].is_none()).collect();
     order.sort_by_cached_key(|i| (reach(&pairs[*i]), *i));
-    let (bm, hm) = (&base_side.loaded.model, &head_side.loaded.model);
-    let mut shared: HashMap<Compat, Directions> = HashMap::new();
+    let mut shared: HashMap<(usize, usize, Compat), Directions> = HashMap::new();
     for i in order {
         let (pair, level) = (&pairs[i], levels[i]);
-        let checkers = shared.entry(level).or_insert_with(|| Directions::new(bm, hm, true));
+        let (b, h) = (End::of(base_rev, &pair.base), End::of(head_rev, &pair.head));
+        let checkers = match (&b, &h) {
+            (Some(b), Some(h)) => Some(
+                shared
+                    .entry((b.group, h.group, level))
+                    .or_insert_with(|| Directions::new(&b.side.loaded.model, &h.side.loaded.model, true)),
+            ),
+            _ => None,
+        };
         let earlier = pair.base.as_ref().and_then(|p| history.get(p)).map(Vec::as_slice).unwrap_or_default();
-        out[i] = Some(compare_pair(ctx, pair, level, (&base_side, &head_side), checkers, earlier, &mut cache));
+        let revs = (base_rev, head_rev);
+        out[i] = Some(Ok(compare_pair(ctx, level, (b, h), revs, checkers, earlier, &mut cache)));
     }
     out.into_iter().flatten().collect()
 }
 
+/// One side of a pair that loaded: its file, its group and its root type.
+struct End<'r> {
+    path: &'r str,
+    group: usize,
+    side: &'r Group,
+    root: Id,
+}
+
+impl<'r> End<'r> {
+    fn of(rev: &'r Revision, path: &'r Option<String>) -> Option<End<'r>> {
+        let path = path.as_deref()?;
+        let group = rev.group_index(path)?;
+        let side = &rev.groups[group];
+        Some(End { path, group, side, root: *side.loaded.roots.get(path)? })
+    }
+
+    fn contract(&self) -> ContractSide {
+        ContractSide {
+            path: self.path.to_string(),
+            version: version_of(&self.side.loaded.model, self.root).map(|v| v.0),
+        }
+    }
+}
+
 fn compare_pair(
     ctx: &Context,
-    pair: &pairing::Pair,
     level: Compat,
-    (base, head): (&Side, &Side),
-    checkers: &mut Directions,
+    (b, h): (Option<End>, Option<End>),
+    (base, head): (&Revision, &Revision),
+    checkers: Option<&mut Directions>,
     earlier: &[crate::source::Version],
     cache: &mut ParseCache,
-) -> Result<Compared> {
-    let root = |side: &Side, path: &Option<String>| {
-        path.as_ref().and_then(|p| side.loaded.roots.get(p).map(|r| (p.clone(), *r)))
-    };
-    let (b, h) = (root(base, &pair.base), root(head, &pair.head));
-    let side = |s: &Side, r: &Option<(String, Id)>| {
-        r.as_ref().map(|(path, id)| ContractSide {
-            path: path.clone(),
-            version: version_of(&s.loaded.model, *id).map(|v| v.0),
-        })
-    };
-    let mut compared = Compared { base: side(base, &b), head: side(head, &h), ..Compared::default() };
-    let (Some((b_path, b_root)), Some((h_path, h_root))) = (&b, &h) else {
+) -> Compared {
+    let mut compared =
+        Compared { base: b.as_ref().map(End::contract), head: h.as_ref().map(End::contract), ..Compared::default() };
+    let (Some(b), Some(h), Some(checkers)) = (&b, &h, checkers) else {
         let change = match (&b, &h) {
-            (Some((path, id)), None) => {
-                let at = Some(base.loaded.model.nodes[*id].at.clone());
-                Change::new("contract.removed", path.clone(), "the Avro schema was removed")
+            (Some(b), None) => {
+                let at = Some(b.side.loaded.model.nodes[b.root].at.clone());
+                Change::new("contract.removed", b.path, "the Avro schema was removed")
                     .at(at, None)
                     .removal(Removal::default())
             }
-            (None, Some((path, id))) => {
-                let at = Some(head.loaded.model.nodes[*id].at.clone());
-                Change::new("contract.added", path.clone(), "a new Avro schema was added").at(None, at)
+            (None, Some(h)) => {
+                let at = Some(h.side.loaded.model.nodes[h.root].at.clone());
+                Change::new("contract.added", h.path, "a new Avro schema was added").at(None, at)
             }
-            _ => return Ok(compared),
+            _ => return compared,
         };
         compared.changes.push(change);
         add_texts(&mut compared, base, head);
-        return Ok(compared);
+        return compared;
     };
-    compared.bump = bump(&base.loaded.model, *b_root, &head.loaded.model, *h_root);
-    let hm = &head.loaded.model;
-    let locus = locus_root(hm, *h_root, h_path);
+    compared.bump = bump(&b.side.loaded.model, b.root, &h.side.loaded.model, h.root);
+    let hm = &h.side.loaded.model;
+    let locus = locus_root(hm, h.root, h.path);
 
-    let unchanged = b_path == h_path
-        && same_files(ctx, (base, b_path), (head, h_path))
-        && (earlier.is_empty() || !level.transitive());
+    let unchanged = b.path == h.path && same_files(ctx, b, h) && (earlier.is_empty() || !level.transitive());
     if !unchanged {
-        let mut changes = directions(checkers, *b_root, *h_root, &locus, level, None);
+        let mut changes = directions(checkers, b.root, h.root, &locus, level, None);
         if level.transitive() {
             let mut seen: BTreeSet<(String, String)> =
                 changes.iter().map(|c| (c.rule.clone(), c.locus.clone())).collect();
             // History never holds base's own content (see `Tree::history`).
             for version in earlier {
-                let Some((model, root)) = earlier_model(base, b_path, version, cache) else { continue };
-                let label = format!("against the version of {} in {}", b_path, short(&version.commit));
+                let Some((model, root)) = earlier_model(base, b.path, version, cache) else { continue };
+                let label = format!("against the version of {} in {}", b.path, short(&version.commit));
                 let mut against = Directions::new(&model, hm, false);
-                for change in directions(&mut against, root, *h_root, &locus, level, Some(&label)) {
+                for change in directions(&mut against, root, h.root, &locus, level, Some(&label)) {
                     if seen.insert((change.rule.clone(), change.locus.clone())) {
                         compared.changes.push(change);
                     }
@@ -223,7 +222,7 @@ fn compare_pair(
         compared.changes = changes;
     }
     add_texts(&mut compared, base, head);
-    Ok(compared)
+    compared
 }
 
 /// Outside git (`contractdiff diff OLD NEW`) there is no history: the history of the paths
@@ -263,8 +262,8 @@ fn locus_root(model: &Model, root: Id, path: &str) -> String {
 }
 
 /// Every file either side reaches is the same blob on both sides: nothing can differ.
-fn same_files(ctx: &Context, (base, b_path): (&Side, &str), (head, h_path): (&Side, &str)) -> bool {
-    let (b_files, h_files) = (base.graph.reached(b_path), head.graph.reached(h_path));
+fn same_files(ctx: &Context, b: &End, h: &End) -> bool {
+    let (b_files, h_files) = (b.side.graph.reached(b.path), h.side.graph.reached(h.path));
     b_files == h_files
         && b_files
             .iter()
@@ -272,9 +271,9 @@ fn same_files(ctx: &Context, (base, b_path): (&Side, &str), (head, h_path): (&Si
 }
 
 /// The texts of the files the changes point into (and the pair's own files).
-fn add_texts(compared: &mut Compared, base: &Side, head: &Side) {
+fn add_texts(compared: &mut Compared, base: &Revision, head: &Revision) {
     let mut texts = Texts::default();
-    let want = |side: &Side, into: &mut BTreeMap<String, Arc<str>>, path: &str| {
+    let want = |side: &Revision, into: &mut BTreeMap<String, Arc<str>>, path: &str| {
         if let Some(parsed) = side.parsed.get(path) {
             into.entry(path.to_string()).or_insert_with(|| parsed.text.clone());
         }

@@ -298,7 +298,6 @@ fn bad_input_is_an_error_with_a_place_and_the_others_still_compare() {
             r#"{"type":"record","name":"A","fields":[{"name":"x","type":{"type":"enum","name":"A","symbols":["Q"]}}]}"#,
             "defined twice",
         ),
-        (r#"{"type":"record","name":"Ok","fields":[{"name":"y","type":"int"}]}"#, "already defined differently"),
         (r#"{"type":"fixed","name":"F","size":-1}"#, "non-negative integer"),
         (r#"{"type":"enum","name":"E","symbols":["A"],"default":"B"}"#, "not one of its symbols"),
         (r#"[["int"]]"#, "may not directly contain another union"),
@@ -309,9 +308,7 @@ fn bad_input_is_an_error_with_a_place_and_the_others_still_compare() {
         let out = run(&mem(&files), &mem(&files), &Config::default(), None);
         let errors: Vec<String> = out.iter().filter_map(|r| r.as_ref().err()).map(|e| e.to_string()).collect();
         assert_eq!(errors.len(), 1, "{text}: {errors:?}");
-        // A name defined differently in two files is refused in the second one loaded.
-        let placed = errors[0].starts_with("a.avsc:1:") || errors[0].starts_with("ok.avsc:1:");
-        assert!(placed && errors[0].contains(expected), "{text}: {}", errors[0]);
+        assert!(errors[0].starts_with("a.avsc:1:") && errors[0].contains(expected), "{text}: {}", errors[0]);
         assert_eq!(out.iter().filter(|r| r.is_ok()).count(), 1, "{text}: ok.avsc still compares");
     }
     let deep = format!("{}\"int\"{}", "[".repeat(300), "]".repeat(300));
@@ -441,4 +438,141 @@ fn without_history_a_transitive_level_says_it_compares_with_old_only() {
     assert_eq!(super::without_history(&[], &none), None, "no transitive level in force");
     let history = BTreeMap::from([("r.avsc".to_string(), Vec::new())]);
     assert_eq!(super::without_history(&[Compat::FullTransitive], &history), None, "git: every path is a key");
+}
+
+// ---- scopes: folders, groups, moves ----
+
+const MONEY: &str =
+    r#"{"type":"record","name":"Money","namespace":"com.acme","fields":[{"name":"amount","type":"long"}]}"#;
+const ORDER: &str =
+    r#"{"type":"record","name":"Order","namespace":"com.acme","fields":[{"name":"total","type":"Money"}]}"#;
+
+fn errors(out: &[Result<Compared>]) -> Vec<String> {
+    out.iter().filter_map(|r| r.as_ref().err()).map(|e| format!("{e} | {}", hint(e))).collect()
+}
+
+fn hint(error: &crate::error::Error) -> String {
+    match error {
+        crate::error::Error::Input { hint, .. } => hint.clone().unwrap_or_default(),
+        _ => String::new(),
+    }
+}
+
+#[test]
+fn a_name_defined_differently_matters_only_where_files_meet() {
+    let other = MONEY.replace(r#""type":"long""#, r#""type":"string""#);
+    // Two unrelated files of one folder reuse a name: each is its own schema.
+    let files = [("pay/a.avsc", MONEY), ("pay/b.avsc", other.as_str())];
+    assert_eq!(errors(&run(&mem(&files), &mem(&files), &Config::default(), None)), Vec::<String>::new());
+    // A file that uses the name joins both definitions: the second is refused, with both places.
+    let files = [("pay/a.avsc", MONEY), ("pay/b.avsc", other.as_str()), ("pay/order.avsc", ORDER)];
+    let out = run(&mem(&files), &mem(&files), &Config::default(), None);
+    let found = errors(&out);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].starts_with("pay/b.avsc:1:25: `com.acme.Money` is already defined differently at pay/a.avsc:1:25"),
+        "{}",
+        found[0]
+    );
+    assert!(found[0].contains("the folder `pay`") && found[0].contains("separate folders"), "{}", found[0]);
+    assert_eq!(out.iter().filter(|r| r.is_ok()).count(), 2, "a.avsc and order.avsc still compare");
+}
+
+#[test]
+fn folders_are_scopes_and_a_change_is_reported_in_its_folder_only() {
+    let wider = MONEY.replace(r#""type":"long""#, r#""type":"int""#);
+    let other = MONEY.replace(r#""type":"long""#, r#""type":"string""#);
+    let base =
+        mem(&[("v1/money.avsc", MONEY), ("v1/order.avsc", ORDER), ("v2/money.avsc", &other), ("v2/order.avsc", ORDER)]);
+    let head =
+        mem(&[("v1/money.avsc", MONEY), ("v1/order.avsc", ORDER), ("v2/money.avsc", &wider), ("v2/order.avsc", ORDER)]);
+    let out: Vec<Compared> = run(&base, &head, &Config::default(), None).into_iter().map(Result::unwrap).collect();
+    let changed: Vec<(&str, Vec<&str>)> = out
+        .iter()
+        .filter(|c| !c.changes.is_empty())
+        .map(|c| (c.head.as_ref().unwrap().path.as_str(), rules_of(c)))
+        .collect();
+    // v2's Money went from string to int: reported once, in v2's file; v1 (long) is untouched.
+    assert_eq!(changed, [("v2/money.avsc", vec!["avro.type-mismatch"])]);
+    assert_eq!(out[2].changes[0].head.as_ref().unwrap().file, "v2/money.avsc");
+}
+
+#[test]
+fn a_name_of_another_folder_is_unknown_and_a_contracts_entry_joins_the_folders() {
+    let files = [("common/money.avsc", MONEY), ("orders/order.avsc", ORDER)];
+    let found = errors(&run(&mem(&files), &mem(&files), &Config::default(), None));
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].starts_with("orders/order.avsc:1:89: unknown type `com.acme.Money` in this file's scope (the folder `orders`): it is defined in common/money.avsc, outside it"), "{}", found[0]);
+    let spec = ContractSpec { path: "{orders,common}/*.avsc".into(), kind: None, root: None, avro_compat: None };
+    let config = Config { contracts: vec![spec], ..Config::default() };
+    assert_eq!(errors(&run(&mem(&files), &mem(&files), &config, None)), Vec::<String>::new());
+}
+
+#[test]
+fn files_moved_to_another_folder_pair_by_root_name_unless_ambiguous() {
+    let wider = MONEY.replace(r#""type":"long""#, r#""type":"int""#);
+    // A renamed folder: its files pair with their moved copies, and changes still show.
+    let base = mem(&[("v1/money.avsc", MONEY), ("v2/money.avsc", MONEY)]);
+    let head = mem(&[("old/money.avsc", &wider), ("v2/money.avsc", MONEY)]);
+    let out: Vec<Compared> = run(&base, &head, &Config::default(), None).into_iter().map(Result::unwrap).collect();
+    let sides: Vec<(Option<&str>, Option<&str>)> = out
+        .iter()
+        .map(|c| (c.base.as_ref().map(|s| s.path.as_str()), c.head.as_ref().map(|s| s.path.as_str())))
+        .collect();
+    assert_eq!(
+        sides,
+        [(Some("v1/money.avsc"), Some("old/money.avsc")), (Some("v2/money.avsc"), Some("v2/money.avsc"))]
+    );
+    assert_eq!(rules_of(&out[0]), ["avro.type-mismatch"]);
+    // Two folders renamed at once, both with a `Money`: the identical content pairs first, then
+    // the one left on each side.
+    let other = MONEY.replace(r#""type":"long""#, r#""type":"string""#);
+    let paths = |out: &[Result<Compared>]| -> Vec<(Option<String>, Option<String>)> {
+        let side = |s: &Option<crate::report::ContractSide>| s.as_ref().map(|s| s.path.clone());
+        out.iter().map(|c| c.as_ref().unwrap()).map(|c| (side(&c.base), side(&c.head))).collect()
+    };
+    let some = |p: &str| Some(p.to_string());
+    let base = mem(&[("a/money.avsc", MONEY), ("b/money.avsc", &other)]);
+    let head = mem(&[("c/money.avsc", &wider), ("d/money.avsc", &other)]);
+    let out = run(&base, &head, &Config::default(), None);
+    assert_eq!(
+        paths(&out),
+        [(some("a/money.avsc"), some("c/money.avsc")), (some("b/money.avsc"), some("d/money.avsc"))]
+    );
+    assert_eq!(rules_of(out[0].as_ref().unwrap()), ["avro.type-mismatch"]);
+    // All different: no guess, removed and added.
+    let third = MONEY.replace(r#""type":"long""#, r#""type":"double""#);
+    let head = mem(&[("c/money.avsc", &wider), ("d/money.avsc", &third)]);
+    let out = run(&base, &head, &Config::default(), None);
+    let none: Option<String> = None;
+    assert_eq!(
+        paths(&out),
+        [
+            (none.clone(), some("c/money.avsc")),
+            (none.clone(), some("d/money.avsc")),
+            (some("a/money.avsc"), none.clone()),
+            (some("b/money.avsc"), none)
+        ]
+    );
+}
+
+#[test]
+fn an_earlier_version_may_use_names_of_its_scope_the_current_one_does_not() {
+    let e = r#"{"type":"enum","name":"E","symbols":["A","B"]}"#;
+    let oldest = r#"{"type":"record","name":"R","fields":[{"name":"x","type":"E"}]}"#;
+    // Two unrelated files define `X` differently, so the scope is split into groups; base's
+    // r.avsc uses nothing: it is a group of its own, apart from e.avsc.
+    let (x1, x2) = (r#"{"type":"fixed","name":"X","size":1}"#, r#"{"type":"fixed","name":"X","size":2}"#);
+    let r_now = r#"{"type":"record","name":"R","fields":[]}"#;
+    let mut base = mem(&[("s/e.avsc", e), ("s/r.avsc", r_now), ("s/x1.avsc", x1), ("s/x2.avsc", x2)]);
+    base.history.insert(
+        "s/r.avsc".into(),
+        vec![Version { commit: "b".repeat(40), content_id: "old".into(), bytes: oldest.as_bytes().to_vec() }],
+    );
+    let r_next = r#"{"type":"record","name":"R","fields":[{"name":"x","type":"string","default":""}]}"#;
+    let head = mem(&[("s/e.avsc", e), ("s/r.avsc", r_next), ("s/x1.avsc", x1), ("s/x2.avsc", x2)]);
+    let out = run(&base, &head, &Config::default(), Some(Compat::BackwardTransitive));
+    let r = out.iter().map(|c| c.as_ref().unwrap()).find(|c| c.head.as_ref().unwrap().path == "s/r.avsc").unwrap();
+    let mismatch = r.changes.iter().find(|c| c.rule == "avro.type-mismatch").expect("against the oldest version");
+    assert!(mismatch.message.contains("against the version of s/r.avsc in bbbbbbbbbb"), "{}", mismatch.message);
 }
