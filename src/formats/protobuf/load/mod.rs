@@ -401,12 +401,13 @@ fn compile_in_process(plans: &[Plan], protoc: &Protoc) -> Result<Vec<SideOutput>
         native::compile(&files, &starts)
     };
     let outputs = std::thread::scope(|scope| {
-        let handles: Vec<_> = plans.iter().map(|plan| scope.spawn(move || compile(plan))).collect();
+        let handles: Vec<_> =
+            plans.iter().map(|plan| scope.spawn(move || native::contained(|| compile(plan)))).collect();
         handles
             .into_iter()
             .map(|handle| match handle.join() {
                 Ok(compiled) => compiled.map_err(|fallback| fallback.0),
-                Err(_) => Err("the in-process compiler panicked".to_string()),
+                Err(panic) => Err(format!("the in-process compiler panicked: {}", native::panic_message(&*panic))),
             })
             .collect::<Vec<_>>()
     });
