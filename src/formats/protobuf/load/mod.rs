@@ -120,6 +120,9 @@ impl<'a> Side<'a> {
                 }
             },
         };
+        if let Some(parsed) = &parsed {
+            errors::check_depth(&repo_path, &parsed.header)?;
+        }
         let source = parsed.map(|parsed| Source { repo_path, id, parsed });
         self.sources.insert(path.to_string(), source.clone());
         Ok(source)
