@@ -15,4 +15,5 @@ pub mod policy;
 pub mod report;
 pub mod rules;
 pub mod run;
+pub mod scratch;
 pub mod source;
