@@ -169,38 +169,38 @@ impl Protoc {
         let mut child = scratch::spawn_child(|| spawn(&mut command)).map_err(|err| self.cannot_run(&err))?;
         let pid = child.id();
         let mut pipe = child.stderr.take();
-        let reader = std::thread::spawn(move || {
+        // stderr closes when protoc exits: waiting for it (with the deadline) costs no polling.
+        let (sender, receiver) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
             let mut kept = Vec::new();
             if let Some(pipe) = pipe.as_mut() {
                 let _ = pipe.take(STDERR_CAP).read_to_end(&mut kept);
                 let _ = std::io::copy(pipe, &mut std::io::sink());
             }
-            String::from_utf8_lossy(&kept).into_owned()
+            let _ = sender.send(String::from_utf8_lossy(&kept).into_owned());
         });
         let deadline = Instant::now() + self.limits.timeout;
-        let mut pause = Duration::from_millis(1);
+        let stderr = receiver.recv_timeout(self.limits.timeout).ok();
         loop {
             // Reaped under the registry's lock, so a signal's cleanup never kills a reused pid.
-            let waited = scratch::reap_child(pid, || child.try_wait().transpose());
+            let waited = match stderr {
+                Some(_) => scratch::reap_child(pid, || child.try_wait().transpose()),
+                None => None,
+            };
             match waited {
-                Some(Ok(status)) => {
-                    let stderr = reader.join().unwrap_or_default();
-                    return Ok(Ran::Exited(status, stderr));
-                }
+                Some(Ok(status)) => return Ok(Ran::Exited(status, stderr.unwrap_or_default())),
                 Some(Err(err)) => {
                     return Err(Error::Io { path: self.installed.bin.display().to_string(), source: err })
                 }
-                None if Instant::now() >= deadline => {
+                None if stderr.is_none() || Instant::now() >= deadline => {
                     kill_group(pid);
                     let _ = child.kill();
                     scratch::reap_child(pid, || Some(child.wait()));
-                    // The reader is left to end with the pipe: a stray grandchild may hold it.
+                    // The reader, if still blocked, ends with the pipe.
                     return Ok(Ran::TimedOut);
                 }
-                None => {
-                    std::thread::sleep(pause);
-                    pause = (pause * 2).min(Duration::from_millis(50));
-                }
+                // stderr closed a moment before the exit.
+                None => std::thread::sleep(Duration::from_millis(1)),
             }
         }
     }
