@@ -80,6 +80,8 @@ enum ListFormat {
 
 /// Parse the command line, run, print, and return the exit code.
 pub fn main() -> u8 {
+    // Temporary folders go when this drops, or when SIGINT/SIGTERM arrives.
+    let _scratch = crate::scratch::Guard::install();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

@@ -16,5 +16,6 @@ pub mod policy;
 pub mod report;
 pub mod rules;
 pub mod run;
+pub mod scratch;
 pub mod source;
 pub mod text;

@@ -16,7 +16,7 @@ fn load_all(base: &Path, head: &Path, compile: Compile) -> Vec<(String, Loaded)>
     let (base, head) = (tree(base), tree(head));
     let found = |tree: &FsTree| discover::discover(tree, &config, Some(Kind::Protobuf)).unwrap().contracts;
     let planned = modules::plan(&base, &head, &config, &found(&base), &found(&head)).unwrap();
-    let protoc = load::Protoc::vendored().unwrap();
+    let protoc = load::Protoc::new().unwrap();
     let mut cache = load::Cache::default();
     planned
         .into_iter()

@@ -37,7 +37,7 @@ impl Pair {
         let (base, head) = (self.side("base"), self.side("head"));
         let found = |tree: &FsTree| discover::discover(tree, config, Some(Kind::Protobuf)).unwrap().contracts;
         let planned = modules::plan(&base, &head, config, &found(&base), &found(&head)).unwrap();
-        let protoc = load::Protoc::vendored().unwrap();
+        let protoc = load::Protoc::new().unwrap();
         let mut cache = load::Cache::default();
         planned
             .into_iter()

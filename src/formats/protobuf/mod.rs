@@ -54,7 +54,7 @@ pub fn compare(ctx: &Context, base: &[ContractFile], head: &[ContractFile]) -> V
         Ok(planned) => planned,
         Err(error) => return vec![Err(error)],
     };
-    let protoc = match load::Protoc::vendored() {
+    let protoc = match load::Protoc::new() {
         Ok(protoc) => protoc,
         Err(error) => return vec![Err(error)],
     };

@@ -20,6 +20,22 @@ pub fn check_utf8(repo_path: &str, bytes: &[u8]) -> Result<(), Error> {
     }
 }
 
+/// A file nested deeper than [`super::scan::MAX_DEPTH`] brackets, at the first that is.
+pub fn check_depth(repo_path: &str, header: &super::scan::Header) -> Result<(), Error> {
+    let Some((line, column)) = header.too_deep else { return Ok(()) };
+    Err(Error::input(
+        repo_path,
+        line,
+        column,
+        format!("definitions or option values are nested more than {} levels deep here", super::scan::MAX_DEPTH),
+        Some(
+            "protoc allows 32 levels of nested messages, and no real file nests option values this deep: move \
+             nested types to the top level and refer to them by name"
+                .into(),
+        ),
+    ))
+}
+
 /// One line of protoc's stderr: `file:line:col: message` or `file: message`.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Complaint<'a> {

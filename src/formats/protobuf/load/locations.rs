@@ -19,41 +19,106 @@ pub enum Columns {
 }
 
 /// Byte offsets of line starts in a file's text, to turn a compiler's line:column into offsets.
+///
+/// Every lookup is a binary search (a file can be one 650 KB line: scanning from the line's
+/// start for each of its thousands of locations took minutes). Tabs are the only bytes that are
+/// not one column wide, so each tab is kept with the column it ends at.
 pub struct LineIndex<'a> {
     text: &'a str,
     starts: Vec<usize>,
+    /// Every tab of the text, in order: its byte offset and the tab-stop column after it,
+    /// counted from its own line's start.
+    tabs: Vec<(usize, usize)>,
+    /// For each line, the index in `tabs` of its first tab (`tabs.len()` past the last one).
+    first_tab: Vec<usize>,
 }
 
 impl<'a> LineIndex<'a> {
     pub fn new(text: &'a str) -> Self {
-        let starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
-        LineIndex { text, starts }
+        let mut starts = vec![0];
+        let mut tabs = Vec::new();
+        let mut first_tab = vec![0];
+        // Column of the current byte, relative to its line's start.
+        let (mut line_start, mut previous) = (0, None::<(usize, usize)>);
+        for (i, byte) in text.bytes().enumerate() {
+            match byte {
+                b'\n' => {
+                    starts.push(i + 1);
+                    first_tab.push(tabs.len());
+                    line_start = i + 1;
+                    previous = None;
+                }
+                b'\t' => {
+                    let col = match previous {
+                        Some((at, col)) => col + (i - at - 1),
+                        None => i - line_start,
+                    };
+                    let after = col + 8 - col % 8;
+                    tabs.push((i, after));
+                    previous = Some((i, after));
+                }
+                _ => {}
+            }
+        }
+        LineIndex { text, starts, tabs, first_tab }
     }
 
-    /// The byte offset of the 0-based `line` and `column`, counted as `columns`.
+    /// The byte offset of the 0-based `line` and `column`, counted as `columns`: the first byte
+    /// of the line at or past that column, else the line's end.
     pub fn offset(&self, line: usize, column: usize, columns: Columns) -> usize {
         let Some(&start) = self.starts.get(line) else { return self.text.len() };
+        let end = self.starts.get(line + 1).map_or(self.text.len(), |next| next - 1);
         if columns == Columns::Bytes {
-            let end = self.starts.get(line + 1).map_or(self.text.len(), |next| next - 1);
             return (start + column).min(end);
         }
-        let mut col = 0;
-        for (i, byte) in self.text.as_bytes()[start..].iter().enumerate() {
-            if col >= column || *byte == b'\n' {
-                return start + i;
+        let tabs = self.line_tabs(line);
+        // The last tab that ends at or before `column`; the bytes after it are one column each.
+        let k = tabs.partition_point(|&(_, after)| after <= column);
+        let (from, col) = match k.checked_sub(1) {
+            Some(k) => (tabs[k].0 + 1, tabs[k].1),
+            None => (start, 0),
+        };
+        let mut at = from + (column - col);
+        // Past the next tab: the column lies inside that tab, so the answer is the byte after it.
+        if let Some(&(next, _)) = tabs.get(k) {
+            if at > next {
+                at = next + 1;
             }
-            col = if *byte == b'\t' { col + 8 - col % 8 } else { col + 1 };
         }
-        self.text.len()
+        at.min(end)
     }
 
     /// protoc's 0-based column of `offset` on `line`: what a finding reports, whichever
     /// compiler read the file.
     pub fn tab_stop_column(&self, line: usize, offset: usize) -> usize {
         let start = self.starts.get(line).copied().unwrap_or(self.text.len());
-        let bytes = self.text.as_bytes().get(start..offset.max(start)).unwrap_or_default();
-        bytes.iter().fold(0, |col, byte| if *byte == b'\t' { col + 8 - col % 8 } else { col + 1 })
+        let end = self.starts.get(line + 1).map_or(self.text.len(), |next| next - 1);
+        if offset <= start || offset > self.text.len() {
+            return 0;
+        }
+        if offset > end {
+            // Past the line: not asked by `locations` (its offsets come from [`Self::offset`]
+            // on the same line); counted the long way.
+            return tab_stops(&self.text.as_bytes()[start..offset]);
+        }
+        let tabs = self.line_tabs(line);
+        match tabs.partition_point(|&(at, _)| at < offset).checked_sub(1) {
+            Some(k) => tabs[k].1 + (offset - tabs[k].0 - 1),
+            None => offset - start,
+        }
     }
+
+    fn line_tabs(&self, line: usize) -> &[(usize, usize)] {
+        let from = self.first_tab.get(line).copied().unwrap_or(self.tabs.len());
+        let to = self.first_tab.get(line + 1).copied().unwrap_or(self.tabs.len());
+        &self.tabs[from..to]
+    }
+}
+
+/// protoc's column after `bytes`: a tab advances to the next multiple of 8, every other byte is
+/// one column.
+fn tab_stops(bytes: &[u8]) -> usize {
+    bytes.iter().fold(0, |col, byte| if *byte == b'\t' { col + 8 - col % 8 } else { col + 1 })
 }
 
 /// Where each kept path of `info` lies in its file.
@@ -163,6 +228,63 @@ mod tests {
         let index = LineIndex::new("a\n\tb = 1;\n");
         assert_eq!(index.offset(1, 1, Columns::Bytes), 3);
         assert_eq!(index.offset(1, 99, Columns::Bytes), 9, "clamped to the line");
+    }
+
+    /// The straightforward scans the index replaces: from the line's start, byte by byte.
+    fn reference_offset(text: &str, line: usize, column: usize) -> usize {
+        let starts: Vec<usize> = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+        let Some(&start) = starts.get(line) else { return text.len() };
+        let mut col = 0;
+        for (i, byte) in text.as_bytes()[start..].iter().enumerate() {
+            if col >= column || *byte == b'\n' {
+                return start + i;
+            }
+            col = if *byte == b'\t' { col + 8 - col % 8 } else { col + 1 };
+        }
+        text.len()
+    }
+
+    fn reference_column(text: &str, line: usize, offset: usize) -> usize {
+        let starts: Vec<usize> = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+        let start = starts.get(line).copied().unwrap_or(text.len());
+        tab_stops(text.as_bytes().get(start..offset.max(start)).unwrap_or_default())
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn lookups_equal_a_scan_from_the_line_start(
+            text in "([a\t\n é€𝄞]|\t\t|abcdefgh){0,80}",
+            probes in proptest::collection::vec((0usize..12, 0usize..120), 1..40),
+        ) {
+            let index = LineIndex::new(&text);
+            for (line, n) in probes {
+                proptest::prop_assert_eq!(
+                    index.offset(line, n, Columns::TabStops),
+                    reference_offset(&text, line, n),
+                    "offset of {}:{} in {:?}", line, n, text
+                );
+                proptest::prop_assert_eq!(
+                    index.tab_stop_column(line, n),
+                    reference_column(&text, line, n),
+                    "column of byte {} on line {} in {:?}", n, line, text
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn one_long_line_is_indexed_without_rescanning_it() {
+        // 50,000 values on one line, each looked up: a scan from the line's start per lookup
+        // is over 10^10 byte steps (minutes in a debug build); the index answers at once.
+        let text: String = (0..50_000).map(|i| format!("\tV{i} = {i};")).collect();
+        let index = LineIndex::new(&text);
+        let mut offset = 0;
+        for (i, value) in text.split_inclusive(';').enumerate() {
+            let column = index.tab_stop_column(0, offset + 1);
+            assert_eq!(index.offset(0, column, Columns::TabStops), offset + 1, "value {i}");
+            offset += value.len();
+        }
+        assert_eq!(index.tab_stop_column(0, text.len()), reference_column(&text, 0, text.len()));
     }
 
     #[test]

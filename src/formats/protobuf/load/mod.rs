@@ -37,6 +37,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
+use protoc::Failure;
 pub use protoc::Protoc;
 
 /// About this many files go to one protoc run: small enough that two runs side by side stay far
@@ -120,6 +121,9 @@ impl<'a> Side<'a> {
                 }
             },
         };
+        if let Some(parsed) = &parsed {
+            errors::check_depth(&repo_path, &parsed.header)?;
+        }
         let source = parsed.map(|parsed| Source { repo_path, id, parsed });
         self.sources.insert(path.to_string(), source.clone());
         Ok(source)
@@ -407,12 +411,13 @@ fn compile_in_process(plans: &[Plan], protoc: &Protoc) -> Result<Vec<SideOutput>
         native::compile(&files, &starts)
     };
     let outputs = std::thread::scope(|scope| {
-        let handles: Vec<_> = plans.iter().map(|plan| scope.spawn(move || compile(plan))).collect();
+        let handles: Vec<_> =
+            plans.iter().map(|plan| scope.spawn(move || native::contained(|| compile(plan)))).collect();
         handles
             .into_iter()
             .map(|handle| match handle.join() {
                 Ok(compiled) => compiled.map_err(|fallback| fallback.0),
-                Err(_) => Err("the in-process compiler panicked".to_string()),
+                Err(panic) => Err(format!("the in-process compiler panicked: {}", native::panic_message(&*panic))),
             })
             .collect::<Vec<_>>()
     });
@@ -421,10 +426,7 @@ fn compile_in_process(plans: &[Plan], protoc: &Protoc) -> Result<Vec<SideOutput>
 
 /// Both sides by protoc, in batches; its first complaint is the error.
 fn compile_with_protoc(plans: &mut [Plan], protoc: &Protoc, root: &str) -> Result<Vec<SideOutput>> {
-    let work = tempfile::Builder::new()
-        .prefix("contractdiff-protoc-")
-        .tempdir()
-        .map_err(|source| Error::Io { path: std::env::temp_dir().display().to_string(), source })?;
+    let work = crate::scratch::Scratch::new("contractdiff-protoc-")?;
     let mut jobs = Vec::new();
     for (index, plan) in plans.iter_mut().enumerate() {
         plan.materialise(work.path())?;
@@ -434,7 +436,7 @@ fn compile_with_protoc(plans: &mut [Plan], protoc: &Protoc, root: &str) -> Resul
     }
     let mut outputs: Vec<SideOutput> = plans.iter().map(|_| SideOutput::default()).collect();
     for (job, output) in jobs.iter().zip(run_jobs(protoc, work.path(), &jobs, plans)?) {
-        let output = output.map_err(|stderr| protoc_error(&stderr, &plans[job.side], root))?;
+        let output = output.map_err(|failure| protoc_error(failure, protoc, job, &plans[job.side], root))?;
         outputs[job.side].enums.extend(output.enums);
         outputs[job.side].files.extend(output.files);
     }
@@ -450,10 +452,10 @@ struct Job {
 /// Run every job, at most [`MAX_PARALLEL`] protoc processes at once, each set decoded on this
 /// thread as soon as it arrives (so only a couple of descriptor sets are ever in memory, and the
 /// model is allocated by one thread: per-thread malloc arenas cost 150 MB on googleapis).
-/// Answers in job order; `Err(stderr)` where protoc refused the input.
-fn run_jobs(protoc: &Protoc, work: &Path, jobs: &[Job], plans: &[Plan]) -> Result<Vec<Result<SideOutput, String>>> {
+/// Answers in job order; `Err` where protoc refused the input or met a limit.
+fn run_jobs(protoc: &Protoc, work: &Path, jobs: &[Job], plans: &[Plan]) -> Result<Vec<Result<SideOutput, Failure>>> {
     let next = Mutex::new(0usize);
-    let mut results: Vec<Option<Result<SideOutput, String>>> = jobs.iter().map(|_| None).collect();
+    let mut results: Vec<Option<Result<SideOutput, Failure>>> = jobs.iter().map(|_| None).collect();
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, MAX_PARALLEL).min(jobs.len());
     let (sender, receiver) = std::sync::mpsc::channel();
     std::thread::scope(|scope| -> Result<()> {
@@ -478,13 +480,13 @@ fn run_jobs(protoc: &Protoc, work: &Path, jobs: &[Job], plans: &[Plan]) -> Resul
         for (index, compiled) in receiver {
             let answer = match compiled? {
                 Ok(set) => Ok(decode(&set, &jobs[index], &plans[jobs[index].side])?),
-                Err(stderr) => Err(stderr),
+                Err(failure) => Err(failure),
             };
             results[index] = Some(answer);
         }
         Ok(())
     })?;
-    Ok(results.into_iter().map(|r| r.unwrap_or_else(|| Err("protoc did not run".to_string()))).collect())
+    Ok(results.into_iter().map(|r| r.unwrap_or_else(|| Err(Failure::Refused("protoc did not run".into())))).collect())
 }
 
 /// The model of the job's own files in `set`, and the enum types of every file in it.
@@ -508,8 +510,30 @@ fn decode(set: &[u8], job: &Job, plan: &Plan) -> Result<SideOutput> {
     Ok(output)
 }
 
-/// protoc's first complaint with a place (else its first), at the repo path it is about.
-fn protoc_error(stderr: &str, plan: &Plan, root: &str) -> Error {
+/// protoc's first complaint with a place (else its first), at the repo path it is about; or the
+/// limit it met, at the job's file (its module when it had several).
+fn protoc_error(failure: Failure, protoc: &Protoc, job: &Job, plan: &Plan, root: &str) -> Error {
+    let limits = protoc.limits();
+    let stderr = match failure {
+        Failure::Refused(stderr) => stderr,
+        other => {
+            let (what, hint) = limits.describe(&other).unwrap_or_default();
+            let compared: Vec<&str> =
+                job.files.iter().filter_map(|name| plan.compared.get(name)).map(|(path, _)| path.as_str()).collect();
+            let module = if root.is_empty() { "." } else { root };
+            return match compared[..] {
+                [file] => Error::input(file, 1, 1, format!("{what} compiling this file and its imports"), Some(hint)),
+                _ => Error::input(
+                    module,
+                    1,
+                    1,
+                    format!("{what} compiling {} files of this module", job.files.len()),
+                    Some(hint),
+                ),
+            };
+        }
+    };
+    let stderr = stderr.as_str();
     let complaints = errors::complaints(stderr);
     let Some(first) = complaints.iter().find(|c| c.place.is_some()).or(complaints.first()) else {
         let message = stderr.trim();

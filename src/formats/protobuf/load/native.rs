@@ -103,3 +103,50 @@ pub fn compile(files: &Files, starts: &[String]) -> Result<SideOutput, Fallback>
     }
     Ok(output)
 }
+
+thread_local! {
+    /// Set on a thread whose panics are caught and answered by protoc: no message for them.
+    static QUIET: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Run `f` on this thread with its panics kept off stderr (the caller joins the thread and lets
+/// protoc compile the module instead): Rust's default hook would print a panic message the user
+/// can do nothing about. Other threads' panics are reported as before.
+pub fn contained<T>(f: impl FnOnce() -> T) -> T {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET.with(std::cell::Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+    QUIET.with(|quiet| quiet.set(true));
+    let result = f();
+    QUIET.with(|quiet| quiet.set(false));
+    result
+}
+
+/// A panic's message, for [`Fallback`]-like reasons.
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    match (payload.downcast_ref::<&str>(), payload.downcast_ref::<String>()) {
+        (Some(message), _) => message.to_string(),
+        (_, Some(message)) => message.clone(),
+        _ => "no message".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_contained_panic_is_caught_and_named() {
+        let caught = std::thread::spawn(|| contained(|| panic!("parser bug"))).join();
+        let payload = caught.expect_err("the panic reaches join");
+        assert_eq!(panic_message(&*payload), "parser bug");
+        assert_eq!(contained(|| 7), 7);
+        assert!(!QUIET.with(std::cell::Cell::get), "the flag is cleared after a normal return");
+    }
+}

@@ -276,6 +276,21 @@ mod tests {
     }
 
     #[test]
+    fn absurd_nesting_is_refused_without_recursing() {
+        // protox-parse stops nesting at 31 levels and skips the rest without recursion: were it
+        // to recurse, 100,000 levels would overflow this thread's stack (an abort, not a panic).
+        // `scan::MAX_DEPTH` refuses such files before they get here anyway.
+        let messages = format!("syntax = \"proto3\";\n{}{}", "message M {\n".repeat(100_000), "}\n".repeat(100_000));
+        assert!(parse("m.proto", &messages).is_err());
+        let groups = format!(
+            "syntax = \"proto2\";\nmessage M {{\n{}{}",
+            "optional group G = 1 {\n".repeat(100_000),
+            "}\n".repeat(100_001)
+        );
+        assert!(parse("g.proto", &groups).is_err());
+    }
+
+    #[test]
     fn editions_and_syntax_errors_are_left_to_protoc() {
         assert!(parse("e.proto", "edition = \"2023\";\nmessage M {}\n").is_err());
         assert!(parse("s.proto", "syntax = \"proto3\";\nmessage M { int32 a = ; }\n").is_err());
