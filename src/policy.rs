@@ -4,7 +4,7 @@
 
 use crate::change::Change;
 use crate::config::{PolicyConfig, Waiver};
-use crate::rules::{Catalogue, Class};
+use crate::rules::{Blocks, Catalogue, Class};
 use jiff::civil::Date;
 use serde::Serialize;
 
@@ -103,9 +103,19 @@ impl Policy<'_> {
             .into_iter()
             .map(|change| {
                 let class = catalogue.class_of(&change.rule);
-                let (allowed_by, note) = self.allowance(&change, class, bump);
-                // Classes are ordered from most to least severe.
-                let blocking = class <= self.fail_on && allowed_by.is_none();
+                let (allowed_by, note, blocking) = match catalogue.blocks_of(&change.rule) {
+                    Blocks::ByClass => {
+                        let (allowed_by, note) = self.allowance(&change, class, bump);
+                        // Classes are ordered from most to least severe.
+                        (allowed_by, note, class <= self.fail_on && allowed_by.is_none())
+                    }
+                    // Only a waiver: a bump or an unstable scope says nothing about what was
+                    // never compared.
+                    Blocks::Always => {
+                        let waived = self.waivers.iter().any(|w| self.waiver_applies(w, &change));
+                        (waived.then_some(AllowedBy::Waiver), None, !waived)
+                    }
+                };
                 Judged { change, class, allowed_by, blocking, note }
             })
             .collect()
