@@ -217,7 +217,7 @@ fn list_rules(format: ListFormat) -> String {
             .iter()
             .map(|r| {
                 serde_json::json!({
-                    "id": r.id, "kind": r.kind, "class": r.class, "levels": r.levels,
+                    "id": r.id, "kind": r.kind, "class": r.class, "blocks": r.blocks, "levels": r.levels,
                     "summary": r.summary, "equivalents": r.equivalents,
                 })
             })
@@ -249,6 +249,9 @@ fn explain(id: &str) -> Result<String> {
         rule.why.trim(),
         rule.fix.trim()
     );
+    if rule.blocks == crate::rules::Blocks::Always {
+        text.push_str("\nBlocks: always, at every --fail-on level; a version bump does not allow it, only a waiver\n");
+    }
     if !rule.levels.is_empty() {
         text.push_str(&format!("\nLevels: {}\n", rule.levels.join(", ")));
     }

@@ -4,7 +4,7 @@
 
 use crate::change::Change;
 use crate::config::{PolicyConfig, Waiver};
-use crate::rules::{Catalogue, Class};
+use crate::rules::{Blocks, Catalogue, Class};
 use jiff::civil::Date;
 use serde::Serialize;
 
@@ -103,9 +103,19 @@ impl Policy<'_> {
             .into_iter()
             .map(|change| {
                 let class = catalogue.class_of(&change.rule);
-                let (allowed_by, note) = self.allowance(&change, class, bump);
-                // Classes are ordered from most to least severe.
-                let blocking = class <= self.fail_on && allowed_by.is_none();
+                let (allowed_by, note, blocking) = match catalogue.blocks_of(&change.rule) {
+                    Blocks::ByClass => {
+                        let (allowed_by, note) = self.allowance(&change, class, bump);
+                        // Classes are ordered from most to least severe.
+                        (allowed_by, note, class <= self.fail_on && allowed_by.is_none())
+                    }
+                    // Only a waiver: a bump or an unstable scope says nothing about what was
+                    // never compared.
+                    Blocks::Always => {
+                        let waived = self.waivers.iter().any(|w| self.waiver_applies(w, &change));
+                        (waived.then_some(AllowedBy::Waiver), None, !waived)
+                    }
+                };
                 Judged { change, class, allowed_by, blocking, note }
             })
             .collect()
@@ -238,12 +248,35 @@ mod tests {
     }
 
     #[test]
+    fn always_blocking_rules_block_at_every_level_and_yield_only_to_a_waiver() {
+        let config = PolicyConfig::default();
+        let rule = Catalogue::get()
+            .iter()
+            .find(|r| r.blocks == Blocks::Always && r.class > Class::Breaking)
+            .expect("the catalogue has an always-blocking rule below breaking")
+            .id
+            .clone();
+        let change = Change::new(rule.clone(), "GET /pets 200 $.a", "not compared past here");
+        let p = policy(&config, &[]);
+        assert_eq!(p.fail_on, Class::Breaking);
+        let judged = p.judge(vec![change.clone()], Some(Bump::Major));
+        assert!(judged[0].blocking, "a major bump must not allow it");
+        assert_eq!(judged[0].allowed_by, None);
+        assert!(p.judge(vec![change.clone().unstable(true)], None)[0].blocking, "nor an unstable scope");
+        let waiver = Waiver { rule, locus: None, reason: "checked by hand".into(), expires: Some("2026-12-31".into()) };
+        let waivers = [waiver];
+        let judged = policy(&config, &waivers).judge(vec![change], None);
+        assert_eq!(judged[0].allowed_by, Some(AllowedBy::Waiver));
+        assert!(!judged[0].blocking);
+    }
+
+    #[test]
     fn fail_on_risky_blocks_risky_changes() {
         let config = PolicyConfig::default();
         let mut p = policy(&config, &[]);
         let risky = Catalogue::get()
             .iter()
-            .find(|r| r.class == Class::Risky)
+            .find(|r| r.class == Class::Risky && r.blocks == Blocks::ByClass)
             .expect("the catalogue has a risky rule")
             .id
             .clone();

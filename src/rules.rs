@@ -43,6 +43,32 @@ impl Class {
     }
 }
 
+/// When a rule's findings block the run.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Blocks {
+    /// As its class says: when the class is at or above `--fail-on`, unless a version bump, an
+    /// unstable scope or a waiver allows it.
+    #[default]
+    ByClass,
+    /// At every `--fail-on` level, and only a waiver allows it. For findings that say the
+    /// comparison itself is unfinished: no version bump can vouch for what was never compared.
+    Always,
+}
+
+impl Blocks {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Blocks::ByClass => "by-class",
+            Blocks::Always => "always",
+        }
+    }
+
+    fn is_by_class(&self) -> bool {
+        *self == Blocks::ByClass
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Rule {
@@ -50,6 +76,9 @@ pub struct Rule {
     #[serde(default)]
     pub kind: String,
     pub class: Class,
+    /// `blocks = "always"`: blocks whatever `--fail-on` says (see [`Blocks`]).
+    #[serde(default, skip_serializing_if = "Blocks::is_by_class")]
+    pub blocks: Blocks,
     /// Strictness levels the rule belongs to (Protobuf's `file`/`package`/`wire_json`/`wire`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub levels: Vec<String>,
@@ -123,5 +152,10 @@ impl Catalogue {
     /// The class of a rule id. Unknown ids (a differ bug) count as breaking so nothing slips by.
     pub fn class_of(&self, id: &str) -> Class {
         self.rule(id).map(|r| r.class).unwrap_or(Class::Breaking)
+    }
+
+    /// When findings of a rule id block. Unknown ids go by their class (breaking).
+    pub fn blocks_of(&self, id: &str) -> Blocks {
+        self.rule(id).map(|r| r.blocks).unwrap_or_default()
     }
 }

@@ -27,6 +27,9 @@ pub struct Workspace {
     entry: String,
     /// Every loaded document by path; a BTreeMap so iteration is deterministic.
     docs: BTreeMap<String, Document>,
+    /// How many `$ref`s the documents hold: no chain of refs is longer, since load refused
+    /// chains that loop.
+    refs: usize,
 }
 
 /// Where a `$ref` points once resolved against its document's path.
@@ -118,7 +121,7 @@ impl Workspace {
             docs.insert(path, doc);
         }
 
-        let workspace = Workspace { entry, docs };
+        let workspace = Workspace { entry, docs, refs: refs.len() };
         for found in &refs {
             workspace.check_ref(found)?;
         }
@@ -145,8 +148,10 @@ impl Workspace {
     /// or `None` when `node` was not a ref. A remote ref allowed by policy is returned unresolved.
     pub fn deref<'a>(&'a self, doc: &'a Document, node: &'a Node) -> (&'a Document, &'a Node, Option<String>) {
         let (mut doc, mut node, mut id) = (doc, node, None);
-        // Load refused ref-only cycles; the bound keeps a foreign document from looping forever.
-        for _ in 0..=self.docs.len().saturating_mul(64).max(64) {
+        // Load refused ref-only cycles, so every chain ends within `refs` hops; a shorter bound
+        // would hand a `$ref` to the differs as if it were the schema (and compare nothing). The
+        // bound only keeps a node from a foreign document from looping forever.
+        for _ in 0..=self.refs {
             let Some((raw, _)) = ref_of(node) else { break };
             let Ok(target) = resolve(&doc.path, raw) else {
                 break;
@@ -445,6 +450,20 @@ mod tests {
             Ok(_) => panic!("expected an error"),
             Err(e) => e.to_string(),
         }
+    }
+
+    #[test]
+    fn long_ref_only_chains_are_followed_to_the_schema() {
+        let mut text = String::from("start: {$ref: '#/r0'}\n");
+        for k in 0..200 {
+            text.push_str(&format!("r{k}: {{$ref: '#/r{}'}}\n", k + 1));
+        }
+        text.push_str("r200: {type: integer}\n");
+        let ws = load(&[("a.yaml", &text)], "a.yaml").unwrap();
+        let root = &ws.root().root;
+        let (_, node, id) = ws.deref(ws.root(), root.get("start").unwrap());
+        assert_eq!(node.get("type").and_then(Node::as_str), Some("integer"));
+        assert_eq!(id.as_deref(), Some("a.yaml#/r200"));
     }
 
     #[test]

@@ -111,8 +111,8 @@ pub fn render(report: &Report, sources: &Sources, style: &Style) -> String {
     };
     let _ = writeln!(
         out,
-        "\n{} breaking ({} blocking), {} risky, {} additive, {} deprecation, {} info: {verdict}",
-        s.breaking, s.blocking, s.risky, s.additive, s.deprecation, s.info
+        "\n{} breaking, {} risky, {} additive, {} deprecation, {} info; {} blocking: {verdict}",
+        s.breaking, s.risky, s.additive, s.deprecation, s.info, s.blocking
     );
     out
 }

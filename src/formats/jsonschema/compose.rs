@@ -6,12 +6,11 @@
 //! one side has alternatives (a schema wrapped into a `oneOf`, or unwrapped from one), every
 //! branch the writer may produce must be readable by some branch of the reader.
 
+use super::trial::Score;
 use super::types::{declared, is_null_schema};
 use super::walk::{annotation_only, deref, kw_or_node, node_loc, sub, Pair, Walker};
 use super::{Direction, Side};
-use crate::change::Change;
 use crate::doc::{Node, Value};
-use crate::rules::{Catalogue, Class};
 
 pub(super) fn compare(w: &mut Walker, p: &Pair<'_>, path: &str) {
     alternatives(w, p, path);
@@ -124,12 +123,7 @@ fn wrapped(w: &mut Walker, p: &Pair<'_>, path: &str, kw: &str) {
     let readers: Vec<(Side<'_>, String)> = h.iter().map(|(i, n)| (sub(p.h, n), format!("{path}.{kw}[{i}]"))).collect();
     match w.dir {
         // Old clients' payloads must fit some branch, and (for oneOf) only one.
-        Direction::Request => {
-            let accepting = best_reader(w, p.b, &readers, kw == "oneOf", path, p);
-            if let Some(found) = accepting {
-                found.into_iter().for_each(|c| w.push(c));
-            }
-        }
+        Direction::Request => best_reader(w, p.b, &readers, kw == "oneOf", path, p),
         // Every branch the new server may send must be readable by old clients.
         Direction::Response => {
             for (side, at) in readers {
@@ -153,23 +147,17 @@ fn unwrapped(w: &mut Walker, p: &Pair<'_>, path: &str, kw: &str) {
         Direction::Response => {
             let writers: Vec<(Side<'_>, String)> =
                 b.iter().map(|(i, n)| (sub(p.b, n), format!("{path}.{kw}[{i}]"))).collect();
-            let mut best: Option<(usize, Vec<Change>)> = None;
-            for (side, at) in &writers {
-                let found = w.trial(|w| w.compare(*side, p.h, at));
-                let score = breaking(&found);
-                if best.as_ref().is_none_or(|(s, f)| (score, found.len()) < (*s, f.len())) {
-                    best = Some((score, found));
-                }
-            }
-            if let Some((_, found)) = best {
-                found.into_iter().for_each(|c| w.push(c));
+            let scores: Vec<Score> = writers.iter().map(|(side, at)| w.trial(*side, p.h, at)).collect();
+            if let Some(best) = best(&scores) {
+                let (side, at) = &writers[best];
+                w.compare(*side, p.h, at);
             }
         }
     }
 }
 
-/// Compare the old schema with each new branch and keep the findings of the branch that accepts
-/// it best. Two branches that both accept every old payload make a oneOf reject them all.
+/// Compare the old schema with each new branch and report the comparison with the branch that
+/// accepts it best. Two branches that both accept every old payload make a oneOf reject them all.
 fn best_reader(
     w: &mut Walker,
     writer: Side<'_>,
@@ -177,30 +165,22 @@ fn best_reader(
     exclusive: bool,
     path: &str,
     p: &Pair<'_>,
-) -> Option<Vec<Change>> {
-    let mut best: Option<(usize, Vec<Change>)> = None;
-    let mut accepting = 0;
-    for (side, at) in readers {
-        let found = w.trial(|w| w.compare(writer, *side, at));
-        let score = breaking(&found);
-        if score == 0 {
-            accepting += 1;
-        }
-        if best.as_ref().is_none_or(|(s, f)| (score, found.len()) < (*s, f.len())) {
-            best = Some((score, found));
-        }
-    }
+) {
+    let scores: Vec<Score> = readers.iter().map(|(side, at)| w.trial(writer, *side, at)).collect();
+    let accepting = scores.iter().filter(|s| s.accepts()).count();
     if exclusive && accepting >= 2 {
         let msg = format!("{accepting} oneOf branches accept what the old schema accepted, so such payloads match more than one branch and oneOf rejects them");
         w.emit("one-of-ambiguous", path, msg, Some(node_loc(p.b)), Some(kw_or_node(p.h, "oneOf")));
     }
-    best.map(|(_, f)| f)
+    if let Some(best) = best(&scores) {
+        let (side, at) = &readers[best];
+        w.compare(writer, *side, at);
+    }
 }
 
-/// How many findings are breaking, by the catalogue.
-fn breaking(found: &[Change]) -> usize {
-    let catalogue = Catalogue::get();
-    found.iter().filter(|c| catalogue.class_of(&c.rule) == Class::Breaking).count()
+/// The branch that fits best: fewest breaking findings, then fewest findings, then the first.
+fn best(scores: &[Score]) -> Option<usize> {
+    (0..scores.len()).min_by_key(|&i| scores[i])
 }
 
 /// `allOf`: every conjunct constrains. An added conjunct narrows (unless it only annotates), a

@@ -11,15 +11,20 @@ use crate::doc::{Node, Value};
 use std::cell::RefCell;
 use std::collections::HashMap;
 
-/// Deepest node nesting plus ref hops followed by the equality check; past it the pair counts as
-/// "not known equal" and the ordinary (bounded) walk decides.
+/// Deepest node nesting followed by the equality check inside one ref target; past it the pair
+/// counts as "not known equal" and the walk decides (which reports any limit it reaches itself).
+/// Unreachable on valid input: refs below a target become pairs of their own (depth starts
+/// again at 0) and no document nests deeper than `doc::MAX_DEPTH` (256).
 const MAX_DEPTH: usize = 512;
+const _: () = assert!(MAX_DEPTH > crate::doc::MAX_DEPTH);
 
 type PairKey = (String, String);
 
 #[derive(Default)]
 pub struct Memo {
     equal: RefCell<HashMap<PairKey, bool>>,
+    /// Scores of trial comparisons (`trial.rs`).
+    pub(super) trials: RefCell<super::trial::TrialMemo>,
 }
 
 impl Memo {

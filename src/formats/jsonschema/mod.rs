@@ -8,14 +8,17 @@
 //! One module per concern: `types` (type sets and nullability), `enums` (enum, const,
 //! x-extensible-enum), `bounds` (numeric, length, size bounds), `objects` (properties, required,
 //! additionalProperties, items), `compose` (oneOf/anyOf/allOf/not, discriminator), `keywords`
-//! (pattern, format, default and the 3.1 keywords). `walk` holds the recursion itself.
+//! (pattern, format, default and the 3.1 keywords). `walk` holds the recursion itself, `trial`
+//! the memoised trial comparisons that pick a branch, `limits` the bounds and their findings.
 
 mod bounds;
 mod compose;
 mod enums;
 mod keywords;
+mod limits;
 mod memo;
 mod objects;
+mod trial;
 mod types;
 mod walk;
 
@@ -86,10 +89,12 @@ impl std::ops::DerefMut for Findings {
 ///
 /// `locus` names the use site (`POST /pets request application/json`); findings below it append a
 /// JSON path (`$.owner.name`, `$.tags[]`). `prefix` is the format's rule-id prefix (`openapi`).
-/// A schema reached along several paths of one use site is reported once, at the first.
+/// A schema reached along several paths of one use site is reported once, at the first. Where a
+/// limit stopped the comparison, a `contract.comparison-incomplete` finding says so (once per use
+/// site and limit).
 pub fn diff(base: Side<'_>, head: Side<'_>, dir: Direction, prefix: &str, locus: &str, out: &mut Findings) {
     let Findings { changes, memo } = out;
     let mut walker = walk::Walker::new(memo, dir, prefix, locus);
     walker.compare(base, head, "$");
-    changes.append(&mut walker.out);
+    changes.extend(walker.finish());
 }

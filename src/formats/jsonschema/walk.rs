@@ -1,18 +1,13 @@
-//! The recursion over two schemas: `$ref` following, cycle and size guards, and the helpers every
-//! aspect module uses to name places and emit findings.
+//! The recursion over two schemas: `$ref` following, the cycle guard, the limits (`limits.rs`),
+//! and the helpers every aspect module uses to name places and emit findings.
 
+use super::limits::{Limit, Stop, Stops, MAX_NESTING, MAX_STEPS, MAX_TRIAL_STEPS};
 use super::memo::Memo;
+use super::trial::Frame;
 use super::{bounds, compose, enums, keywords, objects, types, Direction, Side};
 use crate::change::{Change, Loc};
 use crate::doc::{Node, Value};
 use std::collections::HashSet;
-
-/// Deepest schema nesting followed. Documents are already limited by `doc::MAX_DEPTH`; chains of
-/// distinct `$ref`s are not, so the walk has its own bound.
-const MAX_NESTING: usize = 128;
-
-/// Most schema pairs compared for one use site; keeps pathological specs bounded.
-const MAX_STEPS: usize = 50_000;
 
 /// Two schemas being compared, after `$ref`s are followed. `b_outer`/`h_outer` are the schemas as
 /// written when `b`/`h` were unwrapped from a single-branch wrapper (`allOf: [$ref]`,
@@ -30,7 +25,7 @@ pub(super) struct Pair<'a> {
 type GuardKey = (String, String, Direction);
 
 pub(super) struct Walker<'m> {
-    memo: &'m Memo,
+    pub(super) memo: &'m Memo,
     pub dir: Direction,
     prefix: String,
     locus: String,
@@ -38,9 +33,14 @@ pub(super) struct Walker<'m> {
     /// Ref pairs already compared (or being compared) at this use site. A shared schema reached
     /// along several paths is reported once, at the first path; meeting a pair that is still
     /// being compared is a cycle (a recursive schema).
-    seen: HashSet<GuardKey>,
+    pub(super) seen: HashSet<GuardKey>,
+    /// Where limits stopped the walk (or a trial it ran): reported as findings of their own.
+    pub(super) stops: Stops,
+    /// Trials under way, innermost last; empty while the walk itself compares.
+    pub(super) frames: Vec<Frame>,
     depth: usize,
     steps: usize,
+    trial_steps: usize,
 }
 
 impl<'m> Walker<'m> {
@@ -52,17 +52,23 @@ impl<'m> Walker<'m> {
             locus: locus.to_string(),
             out: Vec::new(),
             seen: HashSet::new(),
+            stops: Stops::default(),
+            frames: Vec::new(),
             depth: 0,
             steps: 0,
+            trial_steps: 0,
         }
+    }
+
+    /// The findings, then one per limit the walk reached.
+    pub fn finish(self) -> Vec<Change> {
+        let Walker { mut out, stops, locus, .. } = self;
+        out.extend(stops.into_changes(&locus));
+        out
     }
 
     /// Compare two schemas found at `path`, following `$ref`s on both sides.
     pub fn compare(&mut self, base: Side<'_>, head: Side<'_>, path: &str) {
-        if self.depth >= MAX_NESTING || self.steps >= MAX_STEPS {
-            return;
-        }
-        self.steps += 1;
         let (b_outer, b_id) = deref(base);
         let (h_outer, h_id) = deref(head);
         if let (Some(b_id), Some(h_id)) = (&b_id, &h_id) {
@@ -71,16 +77,43 @@ impl<'m> Walker<'m> {
                 return;
             }
         }
-        if (b_id.is_some() || h_id.is_some())
-            && !self.seen.insert((b_id.unwrap_or_default(), h_id.unwrap_or_default(), self.dir))
-        {
+        let guard =
+            (b_id.is_some() || h_id.is_some()).then(|| (b_id.unwrap_or_default(), h_id.unwrap_or_default(), self.dir));
+        if guard.as_ref().is_some_and(|key| self.seen.contains(key)) {
             return;
+        }
+        // Past here something would go uncompared: a limit now is a finding.
+        if let Some(limit) = self.limit_reached() {
+            let stop = Stop { limit, path: path.to_string(), base: node_loc(b_outer), head: node_loc(h_outer) };
+            self.stops.add(stop);
+            return;
+        }
+        if let Some(key) = guard {
+            self.seen.insert(key);
         }
         self.depth += 1;
         let b = unwrap_single(b_outer);
         let h = unwrap_single(h_outer);
         self.compare_schemas(Pair { b, h, b_outer, h_outer }, path);
         self.depth -= 1;
+    }
+
+    /// Spend one step of the budget in force (the trials' while a trial is under way), or say
+    /// which limit stops the comparison.
+    fn limit_reached(&mut self) -> Option<Limit> {
+        if self.depth >= MAX_NESTING {
+            return Some(Limit::Nesting);
+        }
+        let (spent, max, limit) = if self.frames.is_empty() {
+            (&mut self.steps, MAX_STEPS, Limit::Steps)
+        } else {
+            (&mut self.trial_steps, MAX_TRIAL_STEPS, Limit::Trials)
+        };
+        if *spent >= max {
+            return Some(limit);
+        }
+        *spent += 1;
+        None
     }
 
     fn compare_schemas(&mut self, p: Pair<'_>, path: &str) {
@@ -107,17 +140,6 @@ impl<'m> Walker<'m> {
         objects::compare(self, &outer, path);
         compose::compare(self, &p, path);
         keywords::compare_applicators(self, &outer, path);
-    }
-
-    /// Run `f` with findings collected apart, for trial comparisons (which branch of a `oneOf`
-    /// fits best). Pairs a trial compares are forgotten afterwards: its findings may be thrown
-    /// away, so those pairs must stay comparable at their real place.
-    pub fn trial(&mut self, f: impl FnOnce(&mut Walker)) -> Vec<Change> {
-        let saved_out = std::mem::take(&mut self.out);
-        let saved_seen = self.seen.clone();
-        f(self);
-        self.seen = saved_seen;
-        std::mem::replace(&mut self.out, saved_out)
     }
 
     /// Run `f` with the direction reversed (`not` subschemas).
