@@ -21,4 +21,5 @@ pub fn compare(base: &[(&str, &[u8])], head: &[(&str, &[u8])]) {
 /// A valid file of each kind, for the side a target does not fuzz.
 pub const OPENAPI: &[u8] = b"openapi: 3.1.0\ninfo: {title: t, version: 1.0.0}\npaths:\n  /p:\n    get:\n      responses:\n        '200': {description: ok}\n";
 pub const PROTO: &[u8] = b"syntax = \"proto3\";\npackage acme.v1;\nmessage A { string s = 1; }\n";
-pub const AVSC: &[u8] = br#"{"type": "record", "name": "R", "namespace": "acme", "fields": [{"name": "a", "type": "string"}]}"#;
+pub const AVSC: &[u8] =
+    br#"{"type": "record", "name": "R", "namespace": "acme", "fields": [{"name": "a", "type": "string"}]}"#;

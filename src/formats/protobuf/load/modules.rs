@@ -9,7 +9,7 @@ use super::ModuleSpec;
 use crate::config::Config;
 use crate::discover::ContractFile;
 use crate::doc::{Document, Node};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::source::Tree;
 use globset::GlobSet;
 use std::collections::{BTreeMap, HashMap};
@@ -50,6 +50,17 @@ pub fn plan(
     for (index, files) in [base, head].into_iter().enumerate() {
         for file in files {
             let root = roots.root_of(&file.path).to_string();
+            if !contains(&root, &file.path) {
+                return Err(Error::config(
+                    format!(
+                        "{} matches a [[contracts]] entry whose root `{}` does not contain it",
+                        crate::source::path::shown(&file.path),
+                        crate::text::escape_controls(&root)
+                    ),
+                    "a module root is a folder above the files it holds: fix `root`, or narrow `path` to the files under it"
+                        .to_string(),
+                ));
+            }
             let planned = modules.entry(root.clone()).or_default();
             let side = if index == 0 { &mut planned.spec.base } else { &mut planned.spec.head };
             side.insert(relative(&root, &file.path).to_string(), file.path.clone());
@@ -163,12 +174,11 @@ pub fn contains(root: &str, path: &str) -> bool {
     root.is_empty() || path.strip_prefix(root).is_some_and(|rest| rest.starts_with('/'))
 }
 
-/// `path` relative to `root`, which contains it.
+/// `path` relative to `root`, which contains it ([`contains`]); `path` itself otherwise.
 pub fn relative<'a>(root: &str, path: &'a str) -> &'a str {
-    if root.is_empty() {
-        path
-    } else {
-        &path[root.len() + 1..]
+    match path.strip_prefix(root).and_then(|rest| rest.strip_prefix('/')) {
+        Some(rest) if !root.is_empty() => rest,
+        _ => path,
     }
 }
 
