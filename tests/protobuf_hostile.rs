@@ -201,11 +201,8 @@ fn protoc_running_out_of_its_memory_limit_is_an_input_error() {
 #[test]
 fn protoc_running_past_its_time_limit_is_killed_and_reported() {
     let bin = tempfile::tempdir().unwrap();
-    let pids = bin.path().join("pids");
-    // A protoc that never answers; `exec` keeps one process, whose pid we note.
-    let fake = bin.path().join("protoc");
-    executable(&fake, &format!("#!/bin/sh\necho $$ >> '{}'\nexec sleep 60\n", pids.display()));
-    let dir = pair(&[("a.proto", &editions("p", "message A {}"))], &[("a.proto", &editions("p", "message B {}"))]);
+    let (fake, pids) = sleeping_protoc(bin.path());
+    let dir = editions_change();
     let tmp = private_tmp();
     let started = Instant::now();
     let (code, report, stderr) = run_json(
@@ -226,6 +223,20 @@ fn protoc_running_past_its_time_limit_is_killed_and_reported() {
     assert_eq!(leftovers(tmp.path()), Vec::<String>::new());
 }
 
+/// A protoc that never answers, in `dir`; `exec` keeps one process, whose pid it appends to the
+/// file returned beside it.
+#[cfg(unix)]
+fn sleeping_protoc(dir: &Path) -> (PathBuf, PathBuf) {
+    let (fake, pids) = (dir.join("protoc"), dir.join("pids"));
+    executable(&fake, &format!("#!/bin/sh\necho $$ >> '{}'\nexec sleep 60\n", pids.display()));
+    (fake, pids)
+}
+
+/// An editions module with one change: protoc has to compile it.
+fn editions_change() -> tempfile::TempDir {
+    pair(&[("a.proto", &editions("p", "message A {}"))], &[("a.proto", &editions("p", "message B {}"))])
+}
+
 #[cfg(unix)]
 fn alive(pid: i32) -> bool {
     // A zombie is not running: only a process we could still signal and that is not one counts.
@@ -240,10 +251,8 @@ fn alive(pid: i32) -> bool {
 fn a_signal_mid_run_removes_the_temporary_folders_and_stops_protoc() {
     for (signal, code) in [(libc::SIGTERM, 143), (libc::SIGINT, 130)] {
         let bin = tempfile::tempdir().unwrap();
-        let pids = bin.path().join("pids");
-        let fake = bin.path().join("protoc");
-        executable(&fake, &format!("#!/bin/sh\necho $$ >> '{}'\nexec sleep 60\n", pids.display()));
-        let dir = pair(&[("a.proto", &editions("p", "message A {}"))], &[("a.proto", &editions("p", "message B {}"))]);
+        let (fake, pids) = sleeping_protoc(bin.path());
+        let dir = editions_change();
         let tmp = private_tmp();
         let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("contractdiff"))
             .args(["diff", "base", "head"])

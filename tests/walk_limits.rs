@@ -20,15 +20,22 @@ fn contractdiff() -> Command {
 
 const HEADER: &str = "openapi: 3.0.3\ninfo: {title: limits, version: VERSION}\n";
 
-/// A request body reached through `$ref`s `L0` → `L1` → … → `L{levels-1}`, one schema level per
-/// ref, the last holding `id` of type `id_type`. `L{k}` is on line 14 + k.
-fn chain(levels: usize, id_type: &str, version: &str) -> String {
+/// A spec whose one operation posts a body of schema `schema` (a component, written by the
+/// caller after this text, which ends inside `components.schemas`), 13 lines long.
+fn posting(schema: &str, version: &str) -> String {
     let mut text = HEADER.replace("VERSION", version);
     text.push_str(concat!(
         "paths:\n  /pets:\n    post:\n      requestBody:\n        content:\n          application/json:\n",
-        "            schema: {$ref: '#/components/schemas/L0'}\n      responses:\n",
+        "            schema: {$ref: '#/components/schemas/SCHEMA'}\n      responses:\n",
         "        '204': {description: done}\ncomponents:\n  schemas:\n",
     ));
+    text.replace("SCHEMA", schema)
+}
+
+/// A request body reached through `$ref`s `L0` → `L1` → … → `L{levels-1}`, one schema level per
+/// ref, the last holding `id` of type `id_type`. `L{k}` is on line 14 + k.
+fn chain(levels: usize, id_type: &str, version: &str) -> String {
+    let mut text = posting("L0", version);
     for k in 0..levels - 1 {
         text.push_str(&format!(
             "    L{k}: {{type: object, properties: {{next: {{$ref: '#/components/schemas/L{}'}}}}}}\n",
@@ -43,12 +50,7 @@ fn chain(levels: usize, id_type: &str, version: &str) -> String {
 /// wraps each level into an `anyOf` of four variants of it, all holding `L{k+1}`. At the bottom,
 /// `L8.id` changes from integer to string, which the server's old clients still send.
 fn nested_any_of(head: bool) -> String {
-    let mut text = HEADER.replace("VERSION", "1.0.0");
-    text.push_str(concat!(
-        "paths:\n  /pets:\n    post:\n      requestBody:\n        content:\n          application/json:\n",
-        "            schema: {$ref: '#/components/schemas/L0'}\n      responses:\n",
-        "        '204': {description: done}\ncomponents:\n  schemas:\n",
-    ));
+    let mut text = posting("L0", "1.0.0");
     for k in 0..8 {
         let next = format!("{{$ref: '#/components/schemas/L{}'}}", k + 1);
         if head {
@@ -303,12 +305,7 @@ fn the_trial_limit_is_reported_and_spares_the_walks_budget() {
 #[test]
 fn a_long_ref_only_chain_is_followed_to_the_change() {
     let spec = |id_type: &str| {
-        let mut text = HEADER.replace("VERSION", "1.0.0");
-        text.push_str(concat!(
-            "paths:\n  /pets:\n    post:\n      requestBody:\n        content:\n          application/json:\n",
-            "            schema: {$ref: '#/components/schemas/R0'}\n      responses:\n",
-            "        '204': {description: done}\ncomponents:\n  schemas:\n",
-        ));
+        let mut text = posting("R0", "1.0.0");
         for k in 0..100 {
             text.push_str(&format!("    R{k}: {{$ref: '#/components/schemas/R{}'}}\n", k + 1));
         }
