@@ -16,6 +16,9 @@ pub struct FsTree {
     label: String,
     /// In single-file mode, the file the user named.
     entry: Option<String>,
+    /// The walk of the folder, made on first use: `list` and `skipped` are both asked for, and
+    /// a big folder must not be walked twice.
+    walked: std::sync::OnceLock<Walked>,
 }
 
 impl FsTree {
@@ -32,7 +35,7 @@ impl FsTree {
     /// Every file below `folder`.
     pub fn folder(folder: &Path) -> Result<FsTree> {
         let root = canonical_dir(folder)?;
-        Ok(FsTree { root, label: folder.display().to_string(), entry: None })
+        Ok(FsTree { root, label: folder.display().to_string(), entry: None, walked: Default::default() })
     }
 
     /// One file. The root is its folder so relative `$ref`s to its siblings resolve;
@@ -46,6 +49,7 @@ impl FsTree {
             root: parent.to_path_buf(),
             label: file.display().to_string(),
             entry: Some(name.to_string_lossy().into_owned()),
+            walked: Default::default(),
         })
     }
 
@@ -54,12 +58,15 @@ impl FsTree {
         &self.root
     }
 
-    fn walked(&self) -> Result<Walked> {
+    fn walked(&self) -> Result<&Walked> {
+        if let Some(walked) = self.walked.get() {
+            return Ok(walked);
+        }
         let mut walked = Walked::default();
         walk(&self.root, "", &mut |_| true, &mut walked)?;
         walked.files.sort();
         walked.skipped.sort();
-        Ok(walked)
+        Ok(self.walked.get_or_init(|| walked))
     }
 }
 
@@ -69,11 +76,11 @@ impl Tree for FsTree {
     }
 
     fn list(&self) -> Result<Vec<String>> {
-        Ok(self.walked()?.files)
+        Ok(self.walked()?.files.clone())
     }
 
     fn skipped(&self) -> Result<Vec<Skipped>> {
-        Ok(self.walked()?.skipped)
+        Ok(self.walked()?.skipped.clone())
     }
 
     fn read(&self, path: &str) -> Result<Option<Vec<u8>>> {
